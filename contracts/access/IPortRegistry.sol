@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title IPortRegistry
+/// @notice What the other portchain contracts need from the participant registry, plus its types, errors and events.
+interface IPortRegistry {
+    /*//////////////////////////////////////////////////////////////
+                                  TYPES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Participant roles. An organisation holds a bit set of them (bit i = Role(i)).
+    enum Role {
+        CARRIER,
+        SHIPPER,
+        CONSIGNEE,
+        BANK,
+        CUSTOMS,
+        TAX,
+        PORT_OPERATOR,
+        FORWARDER,
+        INSURER,
+        INSPECTOR
+    }
+
+    /// @notice Organisation status; NONE means never onboarded.
+    enum Status {
+        NONE,
+        ACTIVE,
+        SUSPENDED,
+        REVOKED
+    }
+
+    /// @notice One organisation as `organisation(orgId)` returns it.
+    struct Organisation {
+        bytes32 nameHash;
+        bytes32 registrationIdHash;
+        bytes2 country;
+        uint16 roles;
+        Status status;
+        uint40 onboardedAt;
+        uint32 signerCount;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              CUSTOM ERRORS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice A hash that must identify an off-chain record was zero.
+    error ZeroHash();
+    /// @notice The country is not two upper-case ASCII letters (ISO 3166-1 alpha-2).
+    error InvalidCountry(bytes2 country);
+    /// @notice The port is not a UN/LOCODE (two-letter country then three characters).
+    error InvalidPort(bytes5 port);
+    /// @notice The role set is empty or names a role that does not exist.
+    error InvalidRoles(uint16 roles);
+    /// @notice An organisation must be onboarded with at least one signing address.
+    error NoSigners();
+    /// @notice The zero address cannot sign for an organisation.
+    error InvalidSigner(address signer);
+    /// @notice The address already signs for an organisation.
+    error SignerAlreadyRegistered(address signer, uint32 orgId);
+    /// @notice No organisation has this id.
+    error UnknownOrganisation(uint32 orgId);
+    /// @notice The organisation cannot move from its current status to the one asked for.
+    error InvalidStatusTransition(uint32 orgId, Status current, Status requested);
+    /// @notice The address signs for no organisation.
+    error NotASigner(address account);
+    /// @notice The address's organisation is suspended or revoked.
+    error OrganisationNotActive(uint32 orgId, Status status);
+    /// @notice The address's organisation does not hold the role.
+    error MissingRole(address account, uint32 orgId, Role role);
+    /// @notice The address's organisation has a different jurisdiction than the one the action needs.
+    error OutsideJurisdiction(address account, uint32 orgId, bytes2 orgCountry, bytes2 requiredCountry);
+
+    /*//////////////////////////////////////////////////////////////
+                                  EVENTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice An organisation was onboarded.
+    event OrganisationOnboarded(
+        uint32 indexed orgId, bytes32 nameHash, bytes32 registrationIdHash, bytes2 country, uint16 roles
+    );
+    /// @notice An address was authorised to sign for an organisation.
+    event SignerAdded(uint32 indexed orgId, address indexed signer);
+    /// @notice An address stopped signing for an organisation.
+    event SignerRemoved(uint32 indexed orgId, address indexed signer);
+    /// @notice An organisation's role set was replaced.
+    event RolesChanged(uint32 indexed orgId, uint16 roles);
+    /// @notice An organisation now operates at a port.
+    event PortAdded(uint32 indexed orgId, bytes5 port);
+    /// @notice An organisation no longer operates at a port.
+    event PortRemoved(uint32 indexed orgId, bytes5 port);
+    /// @notice An organisation was suspended.
+    event OrganisationSuspended(uint32 indexed orgId, bytes32 reasonHash);
+    /// @notice A suspended organisation was reinstated.
+    event OrganisationReinstated(uint32 indexed orgId);
+    /// @notice An organisation was revoked for good.
+    event OrganisationRevoked(uint32 indexed orgId, bytes32 reasonHash);
+
+    /*//////////////////////////////////////////////////////////////
+                                 QUERIES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Revert unless `account` signs for an active organisation holding `role`.
+    /// @return orgId The organisation `account` acts for.
+    function requireActing(address account, Role role) external view returns (uint32 orgId);
+
+    /// @notice Revert unless `account` signs for an active organisation holding `role` in jurisdiction `country`.
+    /// @return orgId The organisation `account` acts for.
+    function requireActingIn(address account, Role role, bytes2 country) external view returns (uint32 orgId);
+
+    /// @notice Whether `account` signs for an active organisation holding `role`.
+    function isActing(address account, Role role) external view returns (bool);
+
+    /// @notice Whether `account` signs for an active organisation holding `role` in jurisdiction `country`.
+    function isActingIn(address account, Role role, bytes2 country) external view returns (bool);
+
+    /// @notice The organisation `account` signs for, or 0.
+    function orgOf(address account) external view returns (uint32);
+
+    /// @notice Whether organisation `orgId` operates at port `port` (UN/LOCODE).
+    function operatesAt(uint32 orgId, bytes5 port) external view returns (bool);
+}

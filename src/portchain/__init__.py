@@ -1,0 +1,61 @@
+"""portchain: a blockchain-based digital port.
+
+Public API (everything else is internal)::
+
+    portchain.connect(network)      -> Port: .registry, .deploy(), .deployer, .fund(), .snapshot(), .revert()
+    portchain.Role, OrgStatus       participant roles and organisation statuses
+    portchain.errors                one exception class per Solidity custom error (errors.NotASigner ...)
+    portchain.PortchainError        root of every exception; InputError, ConfigurationError, ContractError ...
+    portchain.AnvilNode             start/stop a local Anvil
+    portchain.compile_project       compile contracts/ (cached)
+"""
+
+from . import errors
+from .chain import AnvilNode
+from .compiler import compile_project
+from .exceptions import (
+    ChainConnectionError,
+    CompilationError,
+    ConfigurationError,
+    ContractError,
+    DeploymentError,
+    InputError,
+    MissingKeyError,
+    NodeError,
+    PortchainError,
+    RevertError,
+    TransactionError,
+    UnknownNetworkError,
+)
+from .port import Port, connect
+from .registry import Organisation, RegistryClient
+from .tx import Receipt
+from .types import OrgStatus, Role
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AnvilNode",
+    "ChainConnectionError",
+    "CompilationError",
+    "ConfigurationError",
+    "ContractError",
+    "DeploymentError",
+    "InputError",
+    "MissingKeyError",
+    "NodeError",
+    "OrgStatus",
+    "Organisation",
+    "Port",
+    "PortchainError",
+    "Receipt",
+    "RegistryClient",
+    "RevertError",
+    "Role",
+    "TransactionError",
+    "UnknownNetworkError",
+    "compile_project",
+    "connect",
+    "errors",
+    "__version__",
+]

@@ -1,0 +1,52 @@
+"""Base of the SDK's contract clients: encode, send through the transaction layer, decode."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+
+from .artifacts import load_artifact
+from .tx import ContractABI, DecodedEvent, Receipt, TransactionLayer
+from .types import to_address
+
+
+@lru_cache(maxsize=None)
+def contract_abi(name: str) -> ContractABI:
+    """The parsed ABI of shipped contract ``name``."""
+    return ContractABI(load_artifact(name)["abi"])
+
+
+class ContractClient:
+    """A deployed contract reached through one :class:`~portchain.tx.TransactionLayer`."""
+
+    contract_name = ""
+
+    def __init__(self, layer: TransactionLayer, address: str, *, deploy_block: int = 0) -> None:
+        self.layer = layer
+        self.address = to_address(address, f"{self.contract_name} address")
+        self.deploy_block = deploy_block
+        self.abi = contract_abi(self.contract_name)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.address})"
+
+    def _call(self, function: str, *args: Any) -> Any:
+        fn = self.abi.function(function)
+        return fn.decode(self.layer.call(self.address, fn.encode(args)))
+
+    def _send(self, sender: LocalAccount, function: str, *args: Any, gas: int | None = None) -> Receipt:
+        return self.layer.send(sender, self.address, self.abi.function(function).encode(args), gas=gas)
+
+    def events(self, receipt: Receipt, name: str | None = None) -> list[DecodedEvent]:
+        """The events this contract emitted in ``receipt`` (only those called ``name`` if given)."""
+        decoded = self.abi.decode_logs(receipt.logs, self.address)
+        return [e for e in decoded if name is None or e.name == name]
+
+    def logs(self, event: str, *indexed: Any, from_block: int | None = None) -> list[DecodedEvent]:
+        """Past ``event`` logs filtered by their indexed topics (32-byte values or None for any)."""
+        topics: list[Any] = ["0x" + self.abi.event_topic(event).hex()]
+        topics += [None if t is None else "0x" + t.hex() for t in indexed]
+        start = self.deploy_block if from_block is None else from_block
+        return self.abi.decode_logs(self.layer.get_logs(self.address, topics, start), self.address)

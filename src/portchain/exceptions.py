@@ -1,0 +1,116 @@
+"""One exception tree for everything portchain raises, rooted at :class:`PortchainError`.
+
+Solidity custom errors become subclasses of :class:`ContractError`, one per error name, built from the shipped
+ABIs (see :mod:`portchain.errors`); their arguments are attributes in snake_case::
+
+    try:
+        port.registry.suspend(org_id, sender=registrar)
+    except errors.InvalidStatusTransition as exc:
+        exc.org_id, exc.current, exc.requested    # 7, OrgStatus.REVOKED, OrgStatus.SUSPENDED
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class PortchainError(Exception):
+    """Root of every error portchain raises."""
+
+
+class InputError(PortchainError, ValueError):
+    """Bad input caught before anything was sent: a malformed address, a wrong-length hash, a bad code."""
+
+
+class ConfigurationError(PortchainError):
+    """The configuration cannot work: unknown network, missing key, missing tool."""
+
+
+class UnknownNetworkError(ConfigurationError, KeyError):
+    """No network of that name is configured."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class MissingKeyError(ConfigurationError):
+    """No private key is configured for an account that must sign."""
+
+
+class CompilationError(PortchainError):
+    """solc refused the sources; ``errors`` holds one ``file:line: message`` line per error."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = list(errors)
+        super().__init__("\n".join(self.errors))
+
+
+class ChainConnectionError(PortchainError, ConnectionError):
+    """The RPC endpoint did not answer."""
+
+
+class NodeError(PortchainError):
+    """The local Anvil node could not be found, started or stopped."""
+
+
+class DeploymentError(PortchainError):
+    """A deployment record is unusable or a deployment failed."""
+
+
+class TransactionError(PortchainError):
+    """A transaction could not be sent or did not succeed."""
+
+
+class ContractError(TransactionError):
+    """A contract refused a call; subclasses are generated per Solidity custom error.
+
+    Attributes: ``error_name`` (the Solidity name), ``selector`` (4 bytes, hex), ``arguments`` (name -> value, the
+    Solidity parameter names), and each argument again as a snake_case attribute.
+    """
+
+    error_name: str = "ContractError"
+
+    def __init__(self, selector: str = "", arguments: dict[str, Any] | None = None, data: str = "") -> None:
+        self.selector = selector
+        self.arguments = dict(arguments or {})
+        self.data = data
+        for name, value in self.arguments.items():
+            setattr(self, snake_case(name), value)
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        inner = ", ".join(f"{snake_case(k)}={_show(v)}" for k, v in self.arguments.items())
+        return f"{self.error_name}({inner})"
+
+
+class RevertError(ContractError):
+    """A revert without a known custom error: a reason string, a panic code or empty data."""
+
+    error_name = "Revert"
+
+    def __init__(self, reason: str, data: str = "") -> None:
+        self.reason = reason
+        super().__init__("", {}, data)
+
+    def _describe(self) -> str:
+        return f"reverted: {self.reason}"
+
+
+def snake_case(name: str) -> str:
+    """``orgCountry`` -> ``org_country``; ``orgId`` -> ``org_id``; ``_x`` -> ``x``."""
+    out = []
+    for i, ch in enumerate(name.lstrip("_")):
+        if ch.isupper() and i and not name.lstrip("_")[i - 1].isupper():
+            out.append("_")
+        out.append(ch.lower())
+    return "".join(out)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bytes):
+        if value and all(0x20 <= b < 0x7F for b in value):
+            return value.decode()
+        return "0x" + value.hex()
+    if hasattr(value, "name") and isinstance(value, int):
+        return str(value.name)
+    return str(value)

@@ -1,0 +1,150 @@
+"""Connect to a network and reach the deployed suite.
+
+>>> import portchain
+>>> with portchain.connect("anvil") as port:             # doctest: +SKIP
+...     port.deploy()                                    # starts Anvil itself when no RPC URL is configured
+...     port.registry.organisation_count()
+0
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+
+from .chain import AnvilNode
+from .compiler import find_project_root
+from .config import Network, deployer_account, get_network
+from .deploy import DeployResult, Log, deploy_suite, load_records
+from .exceptions import ConfigurationError, DeploymentError, PortchainError
+from .registry import RegistryClient
+from .tx import TransactionLayer
+
+
+def default_deployments_dir() -> Path:
+    """$PORTCHAIN_DEPLOYMENTS_DIR, else deployments/ of the project (or of the cwd outside a checkout)."""
+    explicit = os.environ.get("PORTCHAIN_DEPLOYMENTS_DIR")
+    if explicit:
+        return Path(explicit)
+    try:
+        return find_project_root() / "deployments"
+    except ConfigurationError:
+        return Path.cwd() / "deployments"
+
+
+class Port:
+    """A connection to one network: the transaction layer, the deployer account and the contract clients."""
+
+    def __init__(
+        self,
+        network: Network,
+        layer: TransactionLayer,
+        *,
+        node: AnvilNode | None = None,
+        deployments_dir: Path | None = None,
+    ) -> None:
+        self.network = network
+        self.layer = layer
+        self.node = node
+        self.deployments_dir = Path(deployments_dir or default_deployments_dir())
+        self._records: dict[str, dict[str, Any]] | None = None
+        self._clients: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"Port({self.network!r})"
+
+    @property
+    def deployer(self) -> LocalAccount:
+        """The account that deploys and administers on this network (see :func:`portchain.config.deployer_account`)."""
+        return deployer_account(self.network)
+
+    def deploy(self, *, log: Log = lambda _msg: None) -> DeployResult:
+        """Deploy or reuse the whole suite, then point the clients at it."""
+        result = deploy_suite(self.layer, self.network.name, self.deployer, self.deployments_dir, log=log)
+        self._records = result.records
+        self._clients.clear()
+        return result
+
+    def _client(self, cls: type[Any]) -> Any:
+        name = cls.contract_name
+        if name not in self._clients:
+            if self._records is None:
+                self._records = load_records(self.deployments_dir, self.network.name)
+            record = self._records.get(name)
+            if record is None:
+                raise DeploymentError(
+                    f"{name} is not deployed on {self.network.name}: run `portchain deploy --network {self.network.name}`"
+                )
+            self._clients[name] = cls(self.layer, record["address"], deploy_block=record["receipt"]["blockNumber"])
+        return self._clients[name]
+
+    @property
+    def registry(self) -> RegistryClient:
+        """The participant registry."""
+        return self._client(RegistryClient)  # type: ignore[no-any-return]
+
+    # -- local-chain helpers -----------------------------------------------------------------------------------
+
+    def fund(self, address: str, wei: int = 10**21) -> None:
+        """Give ``address`` ether on a local development chain (``anvil_setBalance``)."""
+        if not self.network.local:
+            raise ConfigurationError(f"funding by cheat code works only on a local network, not {self.network.name}")
+        self.layer.request("anvil_setBalance", [address, hex(wei)])
+
+    def snapshot(self) -> str:
+        """Take an EVM snapshot (local chains); :meth:`revert` returns to it."""
+        return str(self.layer.request("evm_snapshot", []))
+
+    def revert(self, snapshot_id: str) -> None:
+        """Return the chain to ``snapshot_id`` and forget cached nonces."""
+        if not self.layer.request("evm_revert", [snapshot_id]):
+            raise PortchainError(f"snapshot {snapshot_id} could not be reverted")
+        self.layer.reset_nonces()
+
+    def close(self) -> None:
+        """Stop the node this connection started, if any."""
+        if self.node is not None:
+            self.node.stop()
+            self.node = None
+
+    def __enter__(self) -> "Port":
+        return self
+
+    def __exit__(self, *exc: object | TracebackType | None) -> None:
+        self.close()
+
+
+def connect(
+    network: str = "anvil",
+    *,
+    rpc_url: str | None = None,
+    deployments_dir: str | Path | None = None,
+    state: str | Path | None = None,
+    fresh_node: bool = False,
+) -> Port:
+    """Connect to ``network``. A local network with no RPC URL (or with ``fresh_node``) gets an Anvil node started
+    for this connection and stopped when it closes."""
+    net = get_network(network)
+    if fresh_node and not net.local:
+        raise ConfigurationError(f"a fresh node can only be started for a local network, not {net.name!r}")
+    url = None if fresh_node else rpc_url or net.rpc_url
+    node = None
+    if url is None:
+        node = AnvilNode.start(chain_id=net.chain_id, state=state)
+        url = node.rpc_url
+    layer = TransactionLayer(url, confirmations=net.confirmations)
+    try:
+        chain_id = layer.chain_id
+        if chain_id != net.chain_id:
+            raise ConfigurationError(
+                f"the node at {layer._host()} is chain {chain_id}, but network {net.name!r} is chain {net.chain_id}"
+            )
+    except BaseException:
+        if node is not None:
+            node.stop()
+        raise
+    return Port(net, layer, node=node, deployments_dir=Path(deployments_dir) if deployments_dir else None)

@@ -1,0 +1,177 @@
+"""Client of ``PortRegistry``: onboarding, signers, suspension, revocation and the role question.
+
+>>> org_id = port.registry.onboard(                                    # doctest: +SKIP
+...     "Rotterdam Customs", "NL-CUST-001", "NL", [Role.CUSTOMS], signers=[customs.address], sender=admin)
+>>> port.registry.organisation(org_id).status                        # doctest: +SKIP
+<OrgStatus.ACTIVE: 1>
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from eth_account.signers.local import LocalAccount
+from eth_utils import keccak
+
+from .client import ContractClient
+from .exceptions import InputError
+from .tx import Receipt
+from .types import OrgStatus, Role, roles_from_mask, roles_mask, to_address, to_country, to_unlocode, to_uint
+
+
+def text_hash(text: str) -> bytes:
+    """keccak256 of a text's NFC-normalised, trimmed UTF-8: how names and ids are hashed for the registry."""
+    return keccak(unicodedata.normalize("NFC", text.strip()).encode())
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """One organisation as the registry holds it."""
+
+    org_id: int
+    name_hash: bytes
+    registration_id_hash: bytes
+    country: str
+    roles: tuple[Role, ...]
+    status: OrgStatus
+    onboarded_at: int
+    signer_count: int
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "orgId": self.org_id,
+            "nameHash": "0x" + self.name_hash.hex(),
+            "registrationIdHash": "0x" + self.registration_id_hash.hex(),
+            "country": self.country,
+            "roles": [r.name for r in self.roles],
+            "status": self.status.name,
+            "onboardedAt": self.onboarded_at,
+            "signerCount": self.signer_count,
+        }
+
+
+@dataclass(frozen=True)
+class Onboarded:
+    """What :meth:`RegistryClient.onboard` returns: the new id and the transaction."""
+
+    org_id: int
+    receipt: Receipt
+
+
+class RegistryClient(ContractClient):
+    """The participant registry."""
+
+    contract_name = "PortRegistry"
+
+    # -- registrar actions -------------------------------------------------------------------------------------
+
+    def onboard(
+        self,
+        name: str,
+        registration_id: str,
+        country: str,
+        roles: Iterable[Role | str | int],
+        signers: Sequence[str],
+        ports: Sequence[str] = (),
+        *,
+        sender: LocalAccount,
+    ) -> Onboarded:
+        """Onboard an organisation. Name and registration id are hashed here; only the hashes are sent."""
+        if not name or not name.strip():
+            raise InputError("organisation name must not be empty")
+        if not registration_id or not registration_id.strip():
+            raise InputError("registration id must not be empty")
+        signer_addresses = [to_address(s, "signer") for s in signers]
+        if not signer_addresses:
+            raise InputError("an organisation needs at least one signing address")
+        if len(set(signer_addresses)) != len(signer_addresses):
+            raise InputError("the same signer is listed twice")
+        receipt = self._send(
+            sender,
+            "onboard",
+            text_hash(name),
+            text_hash(registration_id),
+            to_country(country),
+            roles_mask(roles),
+            [to_unlocode(p) for p in ports],
+            signer_addresses,
+        )
+        (event,) = self.events(receipt, "OrganisationOnboarded")
+        return Onboarded(event.args["orgId"], receipt)
+
+    def add_signer(self, org_id: int, signer: str, *, sender: LocalAccount) -> Receipt:
+        """Authorise another address to sign for organisation ``org_id``."""
+        return self._send(sender, "addSigner", _org(org_id), to_address(signer, "signer"))
+
+    def remove_signer(self, signer: str, *, sender: LocalAccount) -> Receipt:
+        """Stop an address signing for its organisation."""
+        return self._send(sender, "removeSigner", to_address(signer, "signer"))
+
+    def set_roles(self, org_id: int, roles: Iterable[Role | str | int], *, sender: LocalAccount) -> Receipt:
+        """Replace the organisation's role set."""
+        return self._send(sender, "setRoles", _org(org_id), roles_mask(roles))
+
+    def set_port(self, org_id: int, port: str, operates: bool = True, *, sender: LocalAccount) -> Receipt:
+        """Add (or with ``operates=False`` remove) a port the organisation operates at."""
+        return self._send(sender, "setPort", _org(org_id), to_unlocode(port), bool(operates))
+
+    def suspend(self, org_id: int, reason: str = "", *, sender: LocalAccount) -> Receipt:
+        """Suspend an active organisation; the reason stays off-chain, its hash goes on-chain."""
+        return self._send(sender, "suspend", _org(org_id), text_hash(reason) if reason.strip() else bytes(32))
+
+    def reinstate(self, org_id: int, *, sender: LocalAccount) -> Receipt:
+        """Reinstate a suspended organisation."""
+        return self._send(sender, "reinstate", _org(org_id))
+
+    def revoke(self, org_id: int, reason: str = "", *, sender: LocalAccount) -> Receipt:
+        """Revoke an organisation for good."""
+        return self._send(sender, "revoke", _org(org_id), text_hash(reason) if reason.strip() else bytes(32))
+
+    # -- queries -----------------------------------------------------------------------------------------------
+
+    def organisation(self, org_id: int) -> Organisation:
+        """Everything the registry holds about ``org_id`` (raises ``errors.UnknownOrganisation``)."""
+        name_hash, reg_hash, country, roles, status, onboarded_at, signer_count = self._call(
+            "organisation", _org(org_id)
+        )
+        return Organisation(
+            org_id, name_hash, reg_hash, country.decode(), tuple(roles_from_mask(roles)),
+            OrgStatus(status), onboarded_at, signer_count,
+        )
+
+    def organisation_count(self) -> int:
+        return int(self._call("organisationCount"))
+
+    def org_of(self, account: str) -> int:
+        """The organisation ``account`` signs for, or 0."""
+        return int(self._call("orgOf", to_address(account)))
+
+    def signers(self, org_id: int) -> list[str]:
+        """Current signing addresses of ``org_id``, rebuilt from its indexed SignerAdded/SignerRemoved events."""
+        topic = _org(org_id).to_bytes(32, "big")
+        changes = self.logs("SignerAdded", topic) + self.logs("SignerRemoved", topic)
+        current: dict[str, bool] = {}
+        for event in sorted(changes, key=lambda e: (e.block_number, e.log_index)):
+            current[event.args["signer"]] = event.name == "SignerAdded"
+        return [address for address, active in current.items() if active]
+
+    def is_acting(self, account: str, role: Role | str, country: str | None = None) -> bool:
+        """Whether ``account`` acts for an active organisation with ``role`` (in ``country`` if given)."""
+        if country is None:
+            return bool(self._call("isActing", to_address(account), Role.parse(role)))
+        return bool(self._call("isActingIn", to_address(account), Role.parse(role), to_country(country)))
+
+    def require_acting(self, account: str, role: Role | str, country: str | None = None) -> int:
+        """The organisation id ``account`` acts for with ``role``; raises the registry's decoded refusal."""
+        if country is None:
+            return int(self._call("requireActing", to_address(account), Role.parse(role)))
+        return int(self._call("requireActingIn", to_address(account), Role.parse(role), to_country(country)))
+
+    def operates_at(self, org_id: int, port: str) -> bool:
+        return bool(self._call("operatesAt", _org(org_id), to_unlocode(port)))
+
+
+def _org(org_id: int) -> int:
+    return to_uint(org_id, 32, "organisation id")

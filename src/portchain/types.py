@@ -1,0 +1,132 @@
+"""Values that cross the SDK boundary: participant roles, statuses, and validators for addresses, hashes and codes.
+
+Validators raise :class:`~portchain.exceptions.InputError` before anything is sent:
+
+>>> to_country("nl")
+b'NL'
+>>> to_unlocode("NLRTM")
+b'NLRTM'
+>>> to_hash32("0x12")
+Traceback (most recent call last):
+...
+portchain.exceptions.InputError: document hash must be 32 bytes (64 hex digits), got 1 bytes
+"""
+
+from __future__ import annotations
+
+import re
+from enum import IntEnum
+from typing import Iterable, Union
+
+from eth_utils import is_checksum_address, is_hex_address, to_checksum_address
+
+from .exceptions import InputError
+
+
+class Role(IntEnum):
+    """Participant roles, in the order of ``IPortRegistry.Role``."""
+
+    CARRIER = 0
+    SHIPPER = 1
+    CONSIGNEE = 2
+    BANK = 3
+    CUSTOMS = 4
+    TAX = 5
+    PORT_OPERATOR = 6
+    FORWARDER = 7
+    INSURER = 8
+    INSPECTOR = 9
+
+    @classmethod
+    def parse(cls, value: "Role | str | int") -> "Role":
+        """A role from its name (any case, ``port-operator`` too) or number."""
+        if isinstance(value, Role):
+            return value
+        if isinstance(value, int):
+            try:
+                return cls(value)
+            except ValueError:
+                raise InputError(f"unknown role number {value}") from None
+        key = str(value).strip().upper().replace("-", "_")
+        try:
+            return cls[key]
+        except KeyError:
+            names = ", ".join(r.name for r in cls)
+            raise InputError(f"unknown role {value!r}; roles are {names}") from None
+
+
+class OrgStatus(IntEnum):
+    """Organisation status, in the order of ``IPortRegistry.Status``."""
+
+    NONE = 0
+    ACTIVE = 1
+    SUSPENDED = 2
+    REVOKED = 3
+
+
+def roles_mask(roles: Iterable["Role | str | int"]) -> int:
+    """The bit set the registry stores for a collection of roles."""
+    mask = 0
+    for role in roles:
+        mask |= 1 << Role.parse(role)
+    if mask == 0:
+        raise InputError("an organisation needs at least one role")
+    return mask
+
+
+def roles_from_mask(mask: int) -> list[Role]:
+    """The roles in a registry bit set."""
+    return [role for role in Role if mask >> role & 1]
+
+
+HexLike = Union[str, bytes]
+
+
+def to_address(value: str, what: str = "address") -> str:
+    """A checksummed address; refuses malformed ones and wrong checksums."""
+    if not isinstance(value, str) or not is_hex_address(value):
+        raise InputError(f"{what} is not a 20-byte hex address: {value!r}")
+    if value != value.lower() and value[2:] != value[2:].upper() and not is_checksum_address(value):
+        raise InputError(f"{what} has a wrong EIP-55 checksum: {value}")
+    return to_checksum_address(value)
+
+
+def to_hash32(value: HexLike, what: str = "document hash") -> bytes:
+    """32 bytes from ``0x``-hex or bytes; refuses any other length and the zero hash."""
+    if isinstance(value, (bytes, bytearray)):
+        raw = bytes(value)
+    elif isinstance(value, str):
+        text = value[2:] if value.startswith(("0x", "0X")) else value
+        if len(text) % 2 or not re.fullmatch(r"[0-9a-fA-F]*", text):
+            raise InputError(f"{what} is not hex: {value!r}")
+        raw = bytes.fromhex(text)
+    else:
+        raise InputError(f"{what} must be hex or bytes, got {type(value).__name__}")
+    if len(raw) != 32:
+        raise InputError(f"{what} must be 32 bytes (64 hex digits), got {len(raw)} bytes")
+    if raw == bytes(32):
+        raise InputError(f"{what} must not be zero")
+    return raw
+
+
+def to_country(value: str) -> bytes:
+    """An ISO 3166-1 alpha-2 code as the registry stores it (``bytes2``)."""
+    code = str(value).strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", code):
+        raise InputError(f"country must be an ISO 3166-1 alpha-2 code such as NL or CN, got {value!r}")
+    return code.encode()
+
+
+def to_unlocode(value: str) -> bytes:
+    """A UN/LOCODE (country + 3 letters or digits 2-9) as ``bytes5``, e.g. ``NLRTM`` for Rotterdam."""
+    code = str(value).strip().upper().replace(" ", "")
+    if not re.fullmatch(r"[A-Z]{2}[A-Z2-9]{3}", code):
+        raise InputError(f"port must be a UN/LOCODE such as NLRTM or CNSZX, got {value!r}")
+    return code.encode()
+
+
+def to_uint(value: int, bits: int, what: str) -> int:
+    """An integer that fits ``uint<bits>``."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 1 << bits:
+        raise InputError(f"{what} must be an integer from 0 to {2**bits - 1}, got {value!r}")
+    return value
