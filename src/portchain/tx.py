@@ -262,7 +262,6 @@ class TransactionLayer:
         unsigned = {
             "type": 2,
             "chainId": self.chain_id,
-            "nonce": self._next_nonce(sender.address),
             "gas": gas,
             "maxFeePerGas": max_fee,
             "maxPriorityFeePerGas": tip,
@@ -271,11 +270,16 @@ class TransactionLayer:
         }
         if to is not None:
             unsigned["to"] = to
-        signed = sender.sign_transaction(unsigned)
-        response = self.raw_request("eth_sendRawTransaction", ["0x" + signed.raw_transaction.hex()])
-        if "error" in response:
+        for attempt in (1, 2):
+            unsigned["nonce"] = self._next_nonce(sender.address)
+            signed = sender.sign_transaction(unsigned)
+            response = self.raw_request("eth_sendRawTransaction", ["0x" + signed.raw_transaction.hex()])
+            if "error" not in response:
+                break
             self._nonces.pop(sender.address, None)  # resync from the chain on the next send
             message = str(response["error"].get("message", response["error"]))
+            if "nonce" in message.lower() and attempt == 1:
+                continue  # another client used this key: one retry with the chain's nonce
             if "revert" in message.lower() or response["error"].get("data"):
                 raise self._revert_from(response["error"], "send")
             raise TransactionError(f"the node refused the transaction: {message}")

@@ -1,0 +1,90 @@
+"""Deployment records in hardhat-deploy's format; idempotent redeploys; stale records detected."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from portchain import DeploymentError
+from portchain.artifacts import load_artifact, load_solc_input
+from portchain.deploy import deploy_suite
+
+HARDHAT_DEPLOY_KEYS = {
+    "address", "abi", "transactionHash", "receipt", "args", "bytecode", "deployedBytecode", "metadata", "solcInputHash",
+}
+RECEIPT_KEYS = {
+    "to", "from", "contractAddress", "transactionIndex", "gasUsed", "logsBloom", "blockHash", "transactionHash",
+    "logs", "blockNumber", "cumulativeGasUsed", "status", "byzantium",
+}
+
+
+def test_records_follow_hardhat_deploy(port, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = deploy_suite(port.layer, "anvil", port.deployer, tmp_path)
+    folder = tmp_path / "anvil"
+    assert (folder / ".chainId").read_text().strip() == "31337"
+    record = json.loads((folder / "PortRegistry.json").read_text())
+    assert HARDHAT_DEPLOY_KEYS <= set(record)
+    assert RECEIPT_KEYS <= set(record["receipt"])
+    artifact = load_artifact("PortRegistry")
+    assert record["abi"] == artifact["abi"]
+    assert record["bytecode"] == artifact["bytecode"]
+    assert record["deployedBytecode"] == artifact["deployedBytecode"]
+    assert record["args"] == [port.deployer.address]
+    assert record["receipt"]["contractAddress"] == record["address"] == result.records["PortRegistry"]["address"]
+    assert record["receipt"]["transactionHash"] == record["transactionHash"]
+    assert record["receipt"]["status"] == 1
+    assert int(record["receipt"]["gasUsed"]) > 0
+    solc_input = json.loads((folder / "solcInputs" / f"{record['solcInputHash']}.json").read_text())
+    assert solc_input == load_solc_input()
+    # The runtime code on the chain is the recorded deployed bytecode (no immutables in PortRegistry).
+    assert "0x" + port.layer.get_code(record["address"]).hex() == record["deployedBytecode"]
+
+
+def test_second_deploy_deploys_nothing(port, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    first = deploy_suite(port.layer, "anvil", port.deployer, tmp_path)
+    block = port.layer.request("eth_blockNumber", [])
+    second = deploy_suite(port.layer, "anvil", port.deployer, tmp_path)
+    assert first.deployed == ["PortRegistry"]
+    assert second.deployed == [] and second.reused == ["PortRegistry"]
+    assert second.records["PortRegistry"]["address"] == first.records["PortRegistry"]["address"]
+    assert port.layer.request("eth_blockNumber", []) == block
+
+
+def test_record_without_code_is_redeployed_with_a_message(port, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    deploy_suite(port.layer, "anvil", port.deployer, tmp_path)
+    path = tmp_path / "anvil" / "PortRegistry.json"
+    record = json.loads(path.read_text())
+    record["address"] = "0x000000000000000000000000000000000000dEaD"
+    path.write_text(json.dumps(record))
+    messages: list[str] = []
+    again = deploy_suite(port.layer, "anvil", port.deployer, tmp_path, log=messages.append)
+    assert again.deployed == ["PortRegistry"]
+    assert any("no code there" in m and "0x000000000000000000000000000000000000dEaD" in m for m in messages)
+    assert json.loads(path.read_text())["numDeployments"] == 2
+
+
+def test_changed_contract_is_redeployed(port, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    deploy_suite(port.layer, "anvil", port.deployer, tmp_path)
+    path = tmp_path / "anvil" / "PortRegistry.json"
+    record = json.loads(path.read_text())
+    record["bytecode"] = "0x00"
+    path.write_text(json.dumps(record))
+    messages: list[str] = []
+    assert deploy_suite(port.layer, "anvil", port.deployer, tmp_path, log=messages.append).deployed == ["PortRegistry"]
+    assert any("changed" in m for m in messages)
+
+
+def test_records_of_another_chain_are_refused(port, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "anvil").mkdir()
+    (tmp_path / "anvil" / ".chainId").write_text("11155111\n")
+    with pytest.raises(DeploymentError, match="chain 11155111 but the node is chain 31337"):
+        deploy_suite(port.layer, "anvil", port.deployer, tmp_path)
+
+
+def test_corrupt_record_is_reported(port, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "anvil").mkdir()
+    (tmp_path / "anvil" / "PortRegistry.json").write_text("{not json")
+    with pytest.raises(DeploymentError, match="not valid JSON"):
+        deploy_suite(port.layer, "anvil", port.deployer, tmp_path)
