@@ -42,6 +42,7 @@ def test_remote_network_needs_a_key(clean_env: pytest.MonkeyPatch) -> None:
 
 
 def test_local_network_defaults_to_dev_account(clean_env: pytest.MonkeyPatch) -> None:
+    Account.enable_unaudited_hdwallet_features()
     expected = Account.from_mnemonic(DEV_MNEMONIC, account_path="m/44'/60'/0'/0/0").address
     assert deployer_account(get_network("anvil")).address == expected == "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
 

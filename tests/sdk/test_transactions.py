@@ -1,0 +1,62 @@
+"""The transaction layer against a real node: nonce cache, explicit gas, round trips, refusals."""
+
+from __future__ import annotations
+
+import pytest
+from eth_account import Account
+
+from portchain import Role, TransactionError, errors
+from portchain.tx import TransactionLayer
+
+
+class CountingLayer(TransactionLayer):
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.methods: list[str] = []
+
+    def raw_request(self, method, params):  # type: ignore[no-untyped-def]
+        self.methods.append(method)
+        return super().raw_request(method, params)
+
+
+def test_three_round_trips_per_transaction_once_warm(port, admin, parties) -> None:  # type: ignore[no-untyped-def]
+    layer = CountingLayer(port.layer.rpc_url)
+    registry = type(port.registry)(layer, port.registry.address)
+    registry.add_signer(parties[Role.BANK].org_id, Account.create().address, sender=admin)
+    layer.methods.clear()
+    registry.add_signer(parties[Role.BANK].org_id, Account.create().address, sender=admin)
+    assert layer.methods == ["eth_estimateGas", "eth_sendRawTransaction", "eth_getTransactionReceipt"]
+
+
+def test_explicit_gas_skips_the_estimate(port, admin, parties) -> None:  # type: ignore[no-untyped-def]
+    layer = CountingLayer(port.layer.rpc_url)
+    registry = type(port.registry)(layer, port.registry.address)
+    fn = registry.abi.function("addSigner")
+    receipt = layer.send(admin, registry.address, fn.encode([parties[Role.BANK].org_id, Account.create().address]), gas=200_000)
+    assert "eth_estimateGas" not in layer.methods
+    assert receipt.gas_used < 200_000
+
+
+def test_mined_revert_is_decoded(port, admin, parties) -> None:  # type: ignore[no-untyped-def]
+    # Explicit gas skips the pre-flight check, so the refusal is mined and replayed to learn why.
+    fn = port.registry.abi.function("addSigner")
+    data = fn.encode([parties[Role.BANK].org_id, parties[Role.CARRIER].address])
+    with pytest.raises(errors.SignerAlreadyRegistered) as info:
+        port.layer.send(admin, port.registry.address, data, gas=200_000)
+    assert info.value.org_id == parties[Role.CARRIER].org_id
+
+
+def test_nonce_cache_recovers_when_another_client_used_the_key(port, admin, parties) -> None:  # type: ignore[no-untyped-def]
+    org = parties[Role.BANK].org_id
+    port.registry.add_signer(org, Account.create().address, sender=admin)  # warms this layer's nonce cache
+    other = type(port.registry)(TransactionLayer(port.layer.rpc_url), port.registry.address)
+    other.add_signer(org, Account.create().address, sender=admin)  # the chain's nonce moves on
+    port.registry.add_signer(org, Account.create().address, sender=admin)  # stale cache: resynced and retried
+    assert port.registry.organisation(org).signer_count == 4
+
+
+def test_node_refusal_is_a_transaction_error(port, parties) -> None:  # type: ignore[no-untyped-def]
+    pauper = Account.create()
+    fn = port.registry.abi.function("isActing")
+    with pytest.raises(TransactionError, match="node refused|insufficient|funds"):
+        port.layer.send(pauper, port.registry.address, fn.encode([pauper.address, 0]), gas=100_000)
