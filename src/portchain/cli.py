@@ -261,9 +261,13 @@ def _org_id(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(add_help=False)
+    top.add_argument("--json", action="store_true", help="print one JSON document instead of text")
+    top.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    # The same options on every subcommand; SUPPRESS keeps `portchain --json gas` from being reset by `gas`.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true", help="print one JSON document instead of text")
-    common.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print one JSON document")
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks on errors")
     net = argparse.ArgumentParser(add_help=False)
     net.add_argument("--network", default=os.environ.get("PORTCHAIN_NETWORK", "anvil"),
                      help="network name: anvil, sepolia, besu (default: $PORTCHAIN_NETWORK or anvil)")
@@ -276,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="portchain: a blockchain-based digital port (registry, eBL, letters of credit, customs).",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        parents=[common],
+        parents=[top],
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
