@@ -109,6 +109,17 @@ interface IPortRegistry {
     /// @return orgId The organisation `account` acts for.
     function requireActingIn(address account, Role role, bytes2 country) external view returns (uint32 orgId);
 
+    /// @notice Revert unless `account` signs for an active organisation; return it with its roles and country.
+    function requireActor(address account) external view returns (uint32 orgId, uint16 roles, bytes2 country);
+
+    /// @notice Revert unless `account` signs for an active organisation and `counterparty` is active too.
+    /// @dev One call for the common "act towards another organisation" check (transfers, endorsements).
+    /// @return orgId The organisation `account` acts for.
+    function requireActorAndCounterparty(address account, uint32 counterparty) external view returns (uint32 orgId);
+
+    /// @notice Revert unless organisation `orgId` exists and is active.
+    function requireActiveOrganisation(uint32 orgId) external view;
+
     /// @notice Whether `account` signs for an active organisation holding `role`.
     function isActing(address account, Role role) external view returns (bool);
 

@@ -31,13 +31,22 @@ contract PortRegistry is IPortRegistry, AccessControl {
                                   STORAGE
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Packed into one slot: what every role check reads.
+    /// @dev The organisation's own record, one slot.
     struct OrgState {
         uint16 roles;
         Status status;
         bytes2 country;
         uint40 onboardedAt;
-        uint32 signerCount;
+    }
+
+    /// @dev A copy of its organisation's roles, status and country kept beside each signing address, so that
+    /// "may this address act for an active organisation with role R?" costs one storage read. Every change of an
+    /// organisation's roles or status rewrites the copies of its (few) signers.
+    struct SignerRecord {
+        uint32 orgId;
+        uint16 roles;
+        Status status;
+        bytes2 country;
     }
 
     uint32 private _organisationCount;
@@ -45,7 +54,9 @@ contract PortRegistry is IPortRegistry, AccessControl {
     mapping(uint32 orgId => bytes32) private _nameHashes;
     mapping(uint32 orgId => bytes32) private _registrationIdHashes;
     mapping(uint32 orgId => mapping(bytes5 port => bool)) private _operatesAt;
-    mapping(address signer => uint32 orgId) private _orgOfSigner;
+    mapping(uint32 orgId => address[]) private _signersOf;
+    mapping(address signer => SignerRecord) private _signers;
+    mapping(address signer => uint256 indexPlusOne) private _signerIndex;
 
     /*//////////////////////////////////////////////////////////////
                                 CONSTRUCTOR
@@ -89,8 +100,7 @@ contract PortRegistry is IPortRegistry, AccessControl {
             roles: roles,
             status: Status.ACTIVE,
             country: country,
-            onboardedAt: uint40(block.timestamp),
-            signerCount: 0
+            onboardedAt: uint40(block.timestamp)
         });
         _nameHashes[orgId] = nameHash;
         _registrationIdHashes[orgId] = registrationIdHash;
@@ -112,13 +122,16 @@ contract PortRegistry is IPortRegistry, AccessControl {
 
     /// @notice Remove a signing address; the organisation keeps its other signers.
     function removeSigner(address signer) external onlyRole(REGISTRAR_ROLE) {
-        uint32 orgId = _orgOfSigner[signer];
+        uint32 orgId = _signers[signer].orgId;
         if (orgId == 0) revert NotASigner(signer);
-        delete _orgOfSigner[signer];
-        unchecked {
-            // Cannot underflow: the signer was counted when it was added.
-            --_orgs[orgId].signerCount;
-        }
+        address[] storage list = _signersOf[orgId];
+        uint256 index = _signerIndex[signer] - 1;
+        address last = list[list.length - 1];
+        list[index] = last;
+        _signerIndex[last] = index + 1;
+        list.pop();
+        delete _signerIndex[signer];
+        delete _signers[signer];
         emit SignerRemoved(orgId, signer);
     }
 
@@ -127,6 +140,7 @@ contract PortRegistry is IPortRegistry, AccessControl {
         _requireNotRevoked(orgId);
         if (roles == 0 || roles & ~_ALL_ROLES != 0) revert InvalidRoles(roles);
         _orgs[orgId].roles = roles;
+        _syncSigners(orgId);
         emit RolesChanged(orgId, roles);
     }
 
@@ -147,6 +161,7 @@ contract PortRegistry is IPortRegistry, AccessControl {
         Status status = _statusOf(orgId);
         if (status != Status.ACTIVE) revert InvalidStatusTransition(orgId, status, Status.SUSPENDED);
         _orgs[orgId].status = Status.SUSPENDED;
+        _syncSigners(orgId);
         emit OrganisationSuspended(orgId, reasonHash);
     }
 
@@ -155,6 +170,7 @@ contract PortRegistry is IPortRegistry, AccessControl {
         Status status = _statusOf(orgId);
         if (status != Status.SUSPENDED) revert InvalidStatusTransition(orgId, status, Status.ACTIVE);
         _orgs[orgId].status = Status.ACTIVE;
+        _syncSigners(orgId);
         emit OrganisationReinstated(orgId);
     }
 
@@ -164,6 +180,7 @@ contract PortRegistry is IPortRegistry, AccessControl {
         Status status = _statusOf(orgId);
         if (status == Status.REVOKED) revert InvalidStatusTransition(orgId, status, Status.REVOKED);
         _orgs[orgId].status = Status.REVOKED;
+        _syncSigners(orgId);
         emit OrganisationRevoked(orgId, reasonHash);
     }
 
@@ -173,36 +190,59 @@ contract PortRegistry is IPortRegistry, AccessControl {
 
     /// @inheritdoc IPortRegistry
     function requireActing(address account, Role role) external view returns (uint32 orgId) {
-        (orgId,) = _requireActing(account, role);
+        orgId = _requireActing(account, role).orgId;
     }
 
     /// @inheritdoc IPortRegistry
     function requireActingIn(address account, Role role, bytes2 country) external view returns (uint32 orgId) {
-        bytes2 orgCountry;
-        (orgId, orgCountry) = _requireActing(account, role);
-        if (orgCountry != country) revert OutsideJurisdiction(account, orgId, orgCountry, country);
+        SignerRecord memory signer = _requireActing(account, role);
+        orgId = signer.orgId;
+        if (signer.country != country) revert OutsideJurisdiction(account, orgId, signer.country, country);
+    }
+
+    /// @inheritdoc IPortRegistry
+    function requireActor(address account) external view returns (uint32 orgId, uint16 roles, bytes2 country) {
+        SignerRecord memory signer = _requireActor(account);
+        (orgId, roles, country) = (signer.orgId, signer.roles, signer.country);
+    }
+
+    /// @inheritdoc IPortRegistry
+    function requireActorAndCounterparty(address account, uint32 counterparty) external view returns (uint32 orgId) {
+        orgId = _requireActor(account).orgId;
+        _requireActive(counterparty);
+    }
+
+    /// @inheritdoc IPortRegistry
+    function requireActiveOrganisation(uint32 orgId) external view {
+        _requireActive(orgId);
     }
 
     /// @inheritdoc IPortRegistry
     function isActing(address account, Role role) external view returns (bool) {
-        OrgState memory org = _orgs[_orgOfSigner[account]];
-        return org.status == Status.ACTIVE && org.roles & _bit(role) != 0;
+        SignerRecord memory signer = _signers[account];
+        return signer.status == Status.ACTIVE && signer.roles & _bit(role) != 0;
     }
 
     /// @inheritdoc IPortRegistry
     function isActingIn(address account, Role role, bytes2 country) external view returns (bool) {
-        OrgState memory org = _orgs[_orgOfSigner[account]];
-        return org.status == Status.ACTIVE && org.roles & _bit(role) != 0 && org.country == country;
+        SignerRecord memory signer = _signers[account];
+        return signer.status == Status.ACTIVE && signer.roles & _bit(role) != 0 && signer.country == country;
     }
 
     /// @inheritdoc IPortRegistry
     function orgOf(address account) external view returns (uint32) {
-        return _orgOfSigner[account];
+        return _signers[account].orgId;
     }
 
     /// @inheritdoc IPortRegistry
     function operatesAt(uint32 orgId, bytes5 port) external view returns (bool) {
         return _operatesAt[orgId][port];
+    }
+
+    /// @notice The signing addresses of an organisation.
+    function signersOf(uint32 orgId) external view returns (address[] memory) {
+        _statusOf(orgId);
+        return _signersOf[orgId];
     }
 
     /// @notice Everything the registry holds about one organisation, in one call.
@@ -216,7 +256,7 @@ contract PortRegistry is IPortRegistry, AccessControl {
             roles: state.roles,
             status: state.status,
             onboardedAt: state.onboardedAt,
-            signerCount: state.signerCount
+            signerCount: uint32(_signersOf[orgId].length)
         });
     }
 
@@ -229,22 +269,35 @@ contract PortRegistry is IPortRegistry, AccessControl {
                                INTERNALS
     //////////////////////////////////////////////////////////////*/
 
-    function _requireActing(address account, Role role) private view returns (uint32 orgId, bytes2 country) {
-        orgId = _orgOfSigner[account];
-        if (orgId == 0) revert NotASigner(account);
-        OrgState memory org = _orgs[orgId];
-        if (org.status != Status.ACTIVE) revert OrganisationNotActive(orgId, org.status);
-        if (org.roles & _bit(role) == 0) revert MissingRole(account, orgId, role);
-        country = org.country;
+    function _requireActor(address account) private view returns (SignerRecord memory signer) {
+        signer = _signers[account];
+        if (signer.orgId == 0) revert NotASigner(account);
+        if (signer.status != Status.ACTIVE) revert OrganisationNotActive(signer.orgId, signer.status);
+    }
+
+    function _requireActing(address account, Role role) private view returns (SignerRecord memory signer) {
+        signer = _requireActor(account);
+        if (signer.roles & _bit(role) == 0) revert MissingRole(account, signer.orgId, role);
     }
 
     function _addSigner(uint32 orgId, address signer) private {
         if (signer == address(0)) revert InvalidSigner(signer);
-        uint32 current = _orgOfSigner[signer];
+        uint32 current = _signers[signer].orgId;
         if (current != 0) revert SignerAlreadyRegistered(signer, current);
-        _orgOfSigner[signer] = orgId;
-        ++_orgs[orgId].signerCount;
+        OrgState memory org = _orgs[orgId];
+        _signers[signer] = SignerRecord(orgId, org.roles, org.status, org.country);
+        _signersOf[orgId].push(signer);
+        _signerIndex[signer] = _signersOf[orgId].length;
         emit SignerAdded(orgId, signer);
+    }
+
+    /// @dev Rewrite the signers' copies after the organisation's roles or status changed.
+    function _syncSigners(uint32 orgId) private {
+        OrgState memory org = _orgs[orgId];
+        address[] storage list = _signersOf[orgId];
+        for (uint256 i; i < list.length; ++i) {
+            _signers[list[i]] = SignerRecord(orgId, org.roles, org.status, org.country);
+        }
     }
 
     function _addPort(uint32 orgId, bytes5 port) private {
@@ -254,6 +307,11 @@ contract PortRegistry is IPortRegistry, AccessControl {
         }
         _operatesAt[orgId][port] = true;
         emit PortAdded(orgId, port);
+    }
+
+    function _requireActive(uint32 orgId) private view {
+        Status status = _statusOf(orgId);
+        if (status != Status.ACTIVE) revert OrganisationNotActive(orgId, status);
     }
 
     function _requireNotRevoked(uint32 orgId) private view {

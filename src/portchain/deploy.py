@@ -44,6 +44,7 @@ class DeployContext:
 # Dependency order: each contract may name any contract above it in its constructor arguments.
 SUITE: list[ContractSpec] = [
     ContractSpec("PortRegistry", lambda ctx: [ctx.deployer.address]),
+    ContractSpec("BillOfLading", lambda ctx: [ctx.address("PortRegistry")]),
 ]
 
 

@@ -18,7 +18,7 @@ from eth_utils import function_signature_to_4byte_selector, to_checksum_address
 
 from .artifacts import artifact_names, load_artifact
 from .exceptions import ContractError, RevertError
-from .types import OrgStatus, Role
+from .types import AmendmentReason, BillKind, BillState, Milestone, OrgStatus, Role
 
 __all__ = ["ContractError", "RevertError", "decode_revert", "error_class"]
 
@@ -38,6 +38,10 @@ _PANIC_CODES = {
 _ENUMS: dict[str, type] = {
     "enum IPortRegistry.Role": Role,
     "enum IPortRegistry.Status": OrgStatus,
+    "enum IBillOfLading.State": BillState,
+    "enum IBillOfLading.Kind": BillKind,
+    "enum IBillOfLading.AmendmentReason": AmendmentReason,
+    "enum IBillOfLading.Milestone": Milestone,
 }
 
 
@@ -49,6 +53,14 @@ def _abi_type(param: dict[str, Any]) -> str:
 
 
 def _convert(param: dict[str, Any], value: Any) -> Any:
+    """An ABI-decoded value in SDK terms: checksummed addresses and Python enums, through arrays and tuples."""
+    kind = str(param["type"])
+    if kind.endswith("]"):
+        internal = str(param.get("internalType", ""))
+        inner = {**param, "type": kind[: kind.rindex("[")], "internalType": internal[: internal.rindex("[")] if "[" in internal else internal}
+        return [_convert(inner, v) for v in value]
+    if kind == "tuple":
+        return tuple(_convert(c, v) for c, v in zip(param["components"], value))
     enum = _ENUMS.get(param.get("internalType", ""))
     if enum is not None:
         return enum(value)

@@ -21,6 +21,7 @@ from .compiler import find_project_root
 from .config import Network, deployer_account, get_network
 from .deploy import DeployResult, Log, deploy_suite, load_records
 from .exceptions import ConfigurationError, DeploymentError, PortchainError
+from .bol import BillOfLadingClient
 from .registry import RegistryClient
 from .tx import TransactionLayer
 
@@ -86,6 +87,11 @@ class Port:
     def registry(self) -> RegistryClient:
         """The participant registry."""
         return self._client(RegistryClient)  # type: ignore[no-any-return]
+
+    @property
+    def bol(self) -> BillOfLadingClient:
+        """Electronic bills of lading."""
+        return self._client(BillOfLadingClient)  # type: ignore[no-any-return]
 
     # -- local-chain helpers -----------------------------------------------------------------------------------
 

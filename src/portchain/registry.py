@@ -149,13 +149,8 @@ class RegistryClient(ContractClient):
         return int(self._call("orgOf", to_address(account)))
 
     def signers(self, org_id: int) -> list[str]:
-        """Current signing addresses of ``org_id``, rebuilt from its indexed SignerAdded/SignerRemoved events."""
-        topic = _org(org_id).to_bytes(32, "big")
-        changes = self.logs("SignerAdded", topic) + self.logs("SignerRemoved", topic)
-        current: dict[str, bool] = {}
-        for event in sorted(changes, key=lambda e: (e.block_number, e.log_index)):
-            current[event.args["signer"]] = event.name == "SignerAdded"
-        return [address for address, active in current.items() if active]
+        """Current signing addresses of ``org_id``."""
+        return list(self._call("signersOf", _org(org_id)))
 
     def is_acting(self, account: str, role: Role | str, country: str | None = None) -> bool:
         """Whether ``account`` acts for an active organisation with ``role`` (in ``country`` if given)."""

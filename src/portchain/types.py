@@ -130,3 +130,59 @@ def to_uint(value: int, bits: int, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 1 << bits:
         raise InputError(f"{what} must be an integer from 0 to {2**bits - 1}, got {value!r}")
     return value
+
+
+class _ParsableEnum(IntEnum):
+    @classmethod
+    def parse(cls, value: "str | int") -> "_ParsableEnum":
+        """A member from its name (any case, dashes for underscores) or number."""
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            try:
+                return cls(value)
+            except ValueError:
+                pass
+        else:
+            key = str(value).strip().upper().replace("-", "_").replace(" ", "_")
+            if key in cls.__members__:
+                return cls[key]
+        names = ", ".join(m.name.lower().replace("_", "-") for m in cls)
+        raise InputError(f"unknown {cls.__name__} {value!r}; one of: {names}")
+
+
+class BillState(_ParsableEnum):
+    """Lifecycle of a bill of lading, in the order of ``IBillOfLading.State``."""
+
+    NONE = 0
+    DRAFT = 1
+    APPROVED = 2
+    ISSUED = 3
+    SURRENDERED_FOR_DELIVERY = 4
+    SURRENDERED_FOR_AMENDMENT = 5
+    ACCOMPLISHED = 6
+    VOIDED = 7
+
+
+class BillKind(_ParsableEnum):
+    """Transport document types: negotiable to-order bill, straight bill, sea waybill."""
+
+    TO_ORDER = 0
+    STRAIGHT = 1
+    SEA_WAYBILL = 2
+
+
+class AmendmentReason(_ParsableEnum):
+    """DCSA reasons to surrender for amendment: switch to paper, change of destination, switch BL."""
+
+    SWTP = 0
+    COD = 1
+    SWI = 2
+
+
+class Milestone(_ParsableEnum):
+    """Carrier shipment milestones, recorded in this order."""
+
+    SHIPPED_ON_BOARD = 0
+    ARRIVED = 1
+    DISCHARGED = 2

@@ -37,9 +37,9 @@ def cli(port, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Ca
 
 def test_deploy_then_onboard_show_suspend(cli) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = cli("deploy", "--json")
-    assert code == 0 and json.loads(out)["deployed"] == ["PortRegistry"]
+    assert code == 0 and json.loads(out)["deployed"] == ["PortRegistry", "BillOfLading"]
     code, out, _ = cli("deploy", "--json")
-    assert code == 0 and json.loads(out)["reused"] == ["PortRegistry"]
+    assert code == 0 and json.loads(out)["reused"] == ["PortRegistry", "BillOfLading"]
 
     signer = Account.create().address
     code, out, _ = cli(

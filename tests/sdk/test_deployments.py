@@ -46,8 +46,8 @@ def test_second_deploy_deploys_nothing(port, tmp_path: Path) -> None:  # type: i
     first = deploy_suite(port.layer, "anvil", port.deployer, tmp_path)
     block = port.layer.request("eth_blockNumber", [])
     second = deploy_suite(port.layer, "anvil", port.deployer, tmp_path)
-    assert first.deployed == ["PortRegistry"]
-    assert second.deployed == [] and second.reused == ["PortRegistry"]
+    assert first.deployed == ["PortRegistry", "BillOfLading"]
+    assert second.deployed == [] and second.reused == ["PortRegistry", "BillOfLading"]
     assert second.records["PortRegistry"]["address"] == first.records["PortRegistry"]["address"]
     assert port.layer.request("eth_blockNumber", []) == block
 
@@ -60,7 +60,7 @@ def test_record_without_code_is_redeployed_with_a_message(port, tmp_path: Path) 
     path.write_text(json.dumps(record))
     messages: list[str] = []
     again = deploy_suite(port.layer, "anvil", port.deployer, tmp_path, log=messages.append)
-    assert again.deployed == ["PortRegistry"]
+    assert again.deployed == ["PortRegistry", "BillOfLading"]  # its dependant follows
     assert any("no code there" in m and "0x000000000000000000000000000000000000dEaD" in m for m in messages)
     assert json.loads(path.read_text())["numDeployments"] == 2
 
@@ -72,7 +72,7 @@ def test_changed_contract_is_redeployed(port, tmp_path: Path) -> None:  # type: 
     record["bytecode"] = "0x00"
     path.write_text(json.dumps(record))
     messages: list[str] = []
-    assert deploy_suite(port.layer, "anvil", port.deployer, tmp_path, log=messages.append).deployed == ["PortRegistry"]
+    assert deploy_suite(port.layer, "anvil", port.deployer, tmp_path, log=messages.append).deployed == ["PortRegistry", "BillOfLading"]
     assert any("changed" in m for m in messages)
 
 

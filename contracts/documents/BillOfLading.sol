@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {IPortRegistry} from "../access/IPortRegistry.sol";
+import {IBillOfLading} from "./IBillOfLading.sol";
+
+/// @title BillOfLading
+/// @notice Electronic bills of lading (DCSA eBL 3.0; MLETR / UK ETDA 2023): one registry holding one packed record
+/// per document, not a contract per document. Title is held by registry organisations; exactly one holds each bill.
+/// @dev State machine (every transition is in this file; nothing leaves ACCOMPLISHED or VOIDED):
+///
+///     DRAFT --approve (shipper)--> APPROVED --issue (carrier)--> ISSUED
+///     DRAFT | APPROVED --voidDraft (carrier)--> VOIDED
+///     ISSUED --transfer | endorse | endorseToOrder | blankEndorse | sign | rejectTransfer--> ISSUED
+///     ISSUED --surrenderForDelivery (titleholder)--> SURRENDERED_FOR_DELIVERY
+///            --acceptSurrender (carrier)--> ACCOMPLISHED
+///            --rejectSurrender (carrier)--> ISSUED, back to the surrendering party
+///     ISSUED --surrenderForAmendment (titleholder, SWTP | COD | SWI)--> SURRENDERED_FOR_AMENDMENT
+///            --acceptAmendment (carrier, replacement)--> VOIDED, linked to the replacement
+///            --rejectSurrender (carrier)--> ISSUED, back to the surrendering party
+///
+/// Who holds title: a straight bill and a sea waybill, the consignee; a to-order bill, the endorsee when it is also
+/// the holder, or whoever holds it once endorsed in blank. Sea waybills are never transferred; a straight bill goes
+/// only to its consignee. Gas: every action reads and writes one storage slot of the bill plus one registry call.
+contract BillOfLading is IBillOfLading, EIP712, Nonces {
+    /*//////////////////////////////////////////////////////////////
+                                 CONSTANTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice EIP-712 type of a relayed endorsement signed by a signer of the holder.
+    bytes32 public constant ENDORSE_TYPEHASH =
+        keccak256("Endorse(bytes32 bill,uint32 to,bool toOrder,uint256 nonce,uint256 deadline)");
+
+    uint8 private constant _BLANK = 1;
+    uint8 private constant _PREVIOUS_BLANK = 2;
+
+    /// @notice The participant registry every action is checked against.
+    IPortRegistry public immutable registry;
+
+    /*//////////////////////////////////////////////////////////////
+                                  STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev 31 bytes: one slot, read and written once per action.
+    struct Record {
+        State state;
+        Kind kind;
+        uint8 flags;
+        uint32 carrier;
+        uint32 shipper;
+        uint32 consignee;
+        uint32 holder;
+        uint32 endorsee;
+        uint32 previousHolder;
+        uint32 previousEndorsee;
+    }
+
+    /// @dev Written at draft and by the carrier's milestones; `draftBlock` bounds event queries for a bill's history.
+    struct Dates {
+        uint40 draftBlock;
+        uint40 shippedOnBoard;
+        uint40 arrived;
+        uint40 discharged;
+    }
+
+    mapping(bytes32 id => Record) private _records;
+    mapping(bytes32 id => Dates) private _dates;
+    mapping(bytes32 id => bytes32 replacement) private _replacedBy;
+
+    /*//////////////////////////////////////////////////////////////
+                                CONSTRUCTOR
+    //////////////////////////////////////////////////////////////*/
+
+    /// @param registry_ The PortRegistry deployment.
+    constructor(IPortRegistry registry_) EIP712("portchain BillOfLading", "1") {
+        registry = registry_;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                          DRAFT, APPROVE, ISSUE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Draft a bill from the hash of its transport document (the hash becomes the bill's id).
+    /// @param id Canonical hash of the DCSA transport document.
+    /// @param kind To-order bill, straight bill or sea waybill.
+    /// @param shipper The shipper's organisation, who must approve the draft.
+    /// @param consignee The consignee's organisation; for a to-order bill the party to whose order it is made out,
+    /// or 0 for "to order of the shipper".
+    function draft(bytes32 id, Kind kind, uint32 shipper, uint32 consignee) external {
+        uint32 carrier = uint32(registry.requireActing(msg.sender, IPortRegistry.Role.CARRIER));
+        if (id == bytes32(0)) revert ZeroDocumentHash();
+        if (_records[id].state != State.NONE) revert BillAlreadyExists(id);
+        registry.requireActiveOrganisation(shipper);
+        if (consignee == 0) {
+            if (kind != Kind.TO_ORDER) revert ConsigneeRequired(kind);
+        } else {
+            registry.requireActiveOrganisation(consignee);
+        }
+        _records[id] = Record({
+            state: State.DRAFT,
+            kind: kind,
+            flags: 0,
+            carrier: carrier,
+            shipper: shipper,
+            consignee: consignee,
+            holder: 0,
+            endorsee: 0,
+            previousHolder: 0,
+            previousEndorsee: 0
+        });
+        _dates[id].draftBlock = uint40(block.number);
+        emit BillDrafted(id, carrier, kind, shipper, consignee);
+    }
+
+    /// @notice The shipper approves the draft.
+    function approve(bytes32 id) external {
+        Record memory bill = _bill(id);
+        uint32 actor = _actor();
+        if (bill.state != State.DRAFT) revert InvalidState(id, bill.state);
+        if (actor != bill.shipper) revert NotShipper(id, actor, bill.shipper);
+        _records[id].state = State.APPROVED;
+        emit BillApproved(id, actor);
+    }
+
+    /// @notice The carrier issues an approved bill: the shipper holds it (a sea waybill: the consignee).
+    function issue(bytes32 id) external {
+        _issue(id, _actor());
+    }
+
+    /// @notice The carrier issues several approved bills in one transaction.
+    function issueBatch(bytes32[] calldata ids) external {
+        if (ids.length == 0) revert EmptyBatch();
+        uint32 actor = _actor();
+        for (uint256 i; i < ids.length; ++i) {
+            _issue(ids[i], actor);
+        }
+    }
+
+    /// @notice The carrier withdraws a bill that was never issued.
+    function voidDraft(bytes32 id) external {
+        Record memory bill = _bill(id);
+        _onlyCarrier(id, bill, _actor());
+        if (bill.state != State.DRAFT && bill.state != State.APPROVED) revert InvalidState(id, bill.state);
+        _records[id].state = State.VOIDED;
+        emit BillVoided(id, bytes32(0));
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                        TRANSFER AND ENDORSEMENT
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The holder passes possession to organisation `to`. For a to-order bill that is not endorsed in
+    /// blank, title stays with the endorsee; a straight bill goes only to its consignee; a sea waybill never moves.
+    function transfer(bytes32 id, uint32 to) external {
+        Record memory bill = _bill(id);
+        uint32 actor = registry.requireActorAndCounterparty(msg.sender, to);
+        _requireIssuedHolder(id, bill, actor);
+        if (bill.kind == Kind.SEA_WAYBILL) revert NotTransferable(id);
+        if (bill.kind == Kind.STRAIGHT && to != bill.consignee) {
+            revert StraightBillOnlyToConsignee(id, to, bill.consignee);
+        }
+        if (to == actor) revert TransferToSelf(id, to);
+        Record storage record = _records[id];
+        record.previousHolder = actor;
+        record.previousEndorsee = bill.endorsee;
+        record.flags = (bill.flags & _BLANK) * (_BLANK | _PREVIOUS_BLANK);
+        record.holder = to;
+        emit BillTransferred(id, actor, to);
+    }
+
+    /// @notice The titleholder endorses a to-order bill to `to` and delivers it: `to` becomes endorsee and holder.
+    function endorse(bytes32 id, uint32 to) external {
+        _endorse(id, registry.requireActorAndCounterparty(msg.sender, to), to, false);
+    }
+
+    /// @notice As `endorse`, made out "to the order of" `to`.
+    function endorseToOrder(bytes32 id, uint32 to) external {
+        _endorse(id, registry.requireActorAndCounterparty(msg.sender, to), to, true);
+    }
+
+    /// @notice Relay an endorsement that a signer of the holder signed off-chain (EIP-712 `Endorse`); anyone may send it.
+    /// @param nonce The signer's current nonce (`nonces(signer)`); each signature works once.
+    /// @param deadline Unix time after which the signature is refused.
+    function endorseBySignature(
+        bytes32 id,
+        uint32 to,
+        bool toOrder,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) external {
+        if (block.timestamp > deadline) revert SignatureExpired(deadline, block.timestamp);
+        bytes32 digest =
+            _hashTypedDataV4(keccak256(abi.encode(ENDORSE_TYPEHASH, id, to, toOrder, nonce, deadline)));
+        address signer = ECDSA.recover(digest, signature);
+        _useCheckedNonce(signer, nonce);
+        _endorse(id, registry.requireActorAndCounterparty(signer, to), to, toOrder);
+    }
+
+    /// @notice The titleholder endorses a to-order bill in blank: it becomes a bearer bill.
+    function blankEndorse(bytes32 id) external {
+        Record memory bill = _bill(id);
+        uint32 actor = _actor();
+        _requireIssuedHolder(id, bill, actor);
+        if (bill.kind != Kind.TO_ORDER) revert NotNegotiable(id);
+        _requireTitleholder(id, bill, actor);
+        Record storage record = _records[id];
+        record.flags = _BLANK;
+        record.endorsee = 0;
+        record.previousHolder = 0;
+        emit BillBlankEndorsed(id, actor);
+    }
+
+    /// @notice The holder attests the bill; the attestation itself stays off-chain.
+    function sign(bytes32 id, bytes32 attestationHash) external {
+        Record memory bill = _bill(id);
+        uint32 actor = _actor();
+        _requireIssuedHolder(id, bill, actor);
+        if (attestationHash == bytes32(0)) revert ZeroDocumentHash();
+        emit BillSigned(id, actor, attestationHash);
+    }
+
+    /// @notice The new holder refuses the last transfer or endorsement; the bill and its title go back.
+    function rejectTransfer(bytes32 id) external {
+        Record memory bill = _bill(id);
+        uint32 actor = _actor();
+        _requireIssuedHolder(id, bill, actor);
+        uint32 returnedTo = bill.previousHolder;
+        if (returnedTo == 0) revert NothingToReject(id);
+        Record storage record = _records[id];
+        record.holder = returnedTo;
+        record.endorsee = bill.previousEndorsee;
+        record.flags = (bill.flags & _PREVIOUS_BLANK) / _PREVIOUS_BLANK * _BLANK;
+        record.previousHolder = 0;
+        record.previousEndorsee = 0;
+        emit TransferRejected(id, actor, returnedTo);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               SURRENDER
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The titleholder surrenders the bill to the carrier to take delivery of the goods.
+    function surrenderForDelivery(bytes32 id) external {
+        uint32 actor = _surrender(id, State.SURRENDERED_FOR_DELIVERY);
+        emit BillSurrenderedForDelivery(id, actor);
+    }
+
+    /// @notice The titleholder surrenders the bill to the carrier for an amendment (switch to paper, change of
+    /// destination, switch BL).
+    function surrenderForAmendment(bytes32 id, AmendmentReason reason) external {
+        uint32 actor = _surrender(id, State.SURRENDERED_FOR_AMENDMENT);
+        emit BillSurrenderedForAmendment(id, actor, reason);
+    }
+
+    /// @notice The carrier accepts a surrender for delivery: the bill is accomplished.
+    function acceptSurrender(bytes32 id) external {
+        Record memory bill = _bill(id);
+        uint32 actor = _actor();
+        _onlyCarrier(id, bill, actor);
+        if (bill.state != State.SURRENDERED_FOR_DELIVERY) revert InvalidState(id, bill.state);
+        _records[id].state = State.ACCOMPLISHED;
+        emit SurrenderAccepted(id, actor);
+    }
+
+    /// @notice The carrier accepts a surrender for amendment: the bill is voided and linked to its replacement
+    /// (another bill of this carrier, or for a switch to paper the paper bill's document hash).
+    function acceptAmendment(bytes32 id, bytes32 replacement) external {
+        Record memory bill = _bill(id);
+        _onlyCarrier(id, bill, _actor());
+        if (bill.state != State.SURRENDERED_FOR_AMENDMENT) revert InvalidState(id, bill.state);
+        Record storage next = _records[replacement];
+        bool isBillOfCarrier = next.state != State.NONE && next.carrier == bill.carrier;
+        if (replacement == bytes32(0) || replacement == id || (next.state != State.NONE && !isBillOfCarrier)) {
+            revert InvalidReplacement(id, replacement);
+        }
+        _records[id].state = State.VOIDED;
+        _replacedBy[id] = replacement;
+        emit BillVoided(id, replacement);
+    }
+
+    /// @notice The carrier rejects a surrender (for delivery or amendment): the bill goes back to its surrenderer.
+    function rejectSurrender(bytes32 id) external {
+        Record memory bill = _bill(id);
+        _onlyCarrier(id, bill, _actor());
+        if (bill.state != State.SURRENDERED_FOR_DELIVERY && bill.state != State.SURRENDERED_FOR_AMENDMENT) {
+            revert InvalidState(id, bill.state);
+        }
+        uint32 returnedTo = bill.previousHolder;
+        Record storage record = _records[id];
+        record.state = State.ISSUED;
+        record.holder = returnedTo;
+        record.previousHolder = 0;
+        emit SurrenderRejected(id, returnedTo);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               MILESTONES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The carrier records a shipment milestone of an issued bill (shipped on board, arrived, discharged).
+    /// @param date Unix time of the event; not in the future.
+    function recordMilestone(bytes32 id, Milestone milestone, uint40 date) external {
+        Record memory bill = _bill(id);
+        _onlyCarrier(id, bill, _actor());
+        if (bill.state < State.ISSUED || bill.state > State.SURRENDERED_FOR_AMENDMENT) {
+            revert InvalidState(id, bill.state);
+        }
+        if (date == 0 || date > block.timestamp) revert InvalidMilestoneDate(date);
+        Dates storage dates = _dates[id];
+        if (milestone == Milestone.SHIPPED_ON_BOARD) {
+            if (dates.shippedOnBoard != 0) revert MilestoneOutOfOrder(id, milestone);
+            dates.shippedOnBoard = date;
+        } else if (milestone == Milestone.ARRIVED) {
+            if (dates.shippedOnBoard == 0 || dates.arrived != 0) revert MilestoneOutOfOrder(id, milestone);
+            dates.arrived = date;
+        } else {
+            if (dates.arrived == 0 || dates.discharged != 0) revert MilestoneOutOfOrder(id, milestone);
+            dates.discharged = date;
+        }
+        emit MilestoneRecorded(id, milestone, date);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 QUERIES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IBillOfLading
+    function statusOf(bytes32 id) external view returns (BillStatus memory status) {
+        Record memory bill = _bill(id);
+        Dates memory dates = _dates[id];
+        status = BillStatus({
+            state: bill.state,
+            kind: bill.kind,
+            blankEndorsed: bill.flags & _BLANK != 0,
+            carrier: bill.carrier,
+            shipper: bill.shipper,
+            consignee: bill.consignee,
+            holder: bill.holder,
+            endorsee: bill.endorsee,
+            previousHolder: bill.previousHolder,
+            draftBlock: dates.draftBlock,
+            shippedOnBoardDate: dates.shippedOnBoard,
+            arrivedDate: dates.arrived,
+            dischargedDate: dates.discharged,
+            replacedBy: _replacedBy[id]
+        });
+    }
+
+    /// @notice The EIP-712 domain separator of relayed endorsements.
+    // solhint-disable-next-line func-name-mixedcase
+    function DOMAIN_SEPARATOR() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               INTERNALS
+    //////////////////////////////////////////////////////////////*/
+
+    function _issue(bytes32 id, uint32 actor) private {
+        Record memory bill = _bill(id);
+        _onlyCarrier(id, bill, actor);
+        if (bill.state != State.APPROVED) revert InvalidState(id, bill.state);
+        uint32 holder = bill.kind == Kind.SEA_WAYBILL ? bill.consignee : bill.shipper;
+        // A to-order bill is made out to the order of the consignee if named, else of the shipper.
+        uint32 endorsee = bill.kind != Kind.TO_ORDER ? 0 : bill.consignee == 0 ? bill.shipper : bill.consignee;
+        Record storage record = _records[id];
+        record.state = State.ISSUED;
+        record.holder = holder;
+        record.endorsee = endorsee;
+        emit BillIssued(id, holder, endorsee);
+    }
+
+    function _endorse(bytes32 id, uint32 actor, uint32 to, bool toOrder) private {
+        Record memory bill = _bill(id);
+        _requireIssuedHolder(id, bill, actor);
+        if (bill.kind != Kind.TO_ORDER) revert NotNegotiable(id);
+        _requireTitleholder(id, bill, actor);
+        if (to == actor) revert TransferToSelf(id, to);
+        Record storage record = _records[id];
+        record.previousHolder = actor;
+        record.previousEndorsee = bill.endorsee;
+        record.flags = (bill.flags & _BLANK) * _PREVIOUS_BLANK;
+        record.holder = to;
+        record.endorsee = to;
+        emit BillEndorsed(id, actor, to, toOrder);
+    }
+
+    /// @dev Shared by both surrenders: DCSA says who may surrender (see the contract's notes).
+    function _surrender(bytes32 id, State next) private returns (uint32 actor) {
+        Record memory bill = _bill(id);
+        actor = _actor();
+        _requireIssuedHolder(id, bill, actor);
+        if (bill.kind == Kind.TO_ORDER) {
+            _requireTitleholder(id, bill, actor);
+        } else if (actor != bill.consignee) {
+            revert NotConsignee(id, actor, bill.consignee);
+        }
+        Record storage record = _records[id];
+        record.state = next;
+        record.previousHolder = actor;
+        record.holder = bill.carrier;
+    }
+
+    function _bill(bytes32 id) private view returns (Record memory bill) {
+        bill = _records[id];
+        if (bill.state == State.NONE) revert UnknownBill(id);
+    }
+
+    function _actor() private view returns (uint32 orgId) {
+        (orgId,,) = registry.requireActor(msg.sender);
+    }
+
+    function _onlyCarrier(bytes32 id, Record memory bill, uint32 actor) private pure {
+        if (actor != bill.carrier) revert NotCarrier(id, actor, bill.carrier);
+    }
+
+    function _requireIssuedHolder(bytes32 id, Record memory bill, uint32 actor) private pure {
+        if (bill.state != State.ISSUED) revert InvalidState(id, bill.state);
+        if (actor != bill.holder) revert NotHolder(id, actor, bill.holder);
+    }
+
+    function _requireTitleholder(bytes32 id, Record memory bill, uint32 actor) private pure {
+        if (bill.flags & _BLANK == 0 && bill.endorsee != actor) revert NotTitleholder(id, actor, bill.endorsee);
+    }
+}

@@ -1,0 +1,311 @@
+"""Client of ``BillOfLading``: the DCSA eBL 3.0 lifecycle, relayed endorsements and a bill's history.
+
+A bill's id is the canonical hash of its transport document. Parties are registry organisation ids.
+
+>>> bill = port.bol.draft(document, BillKind.TO_ORDER, shipper=2, consignee=0, sender=carrier)   # doctest: +SKIP
+>>> port.bol.approve(bill, sender=shipper); port.bol.issue(bill, sender=carrier)                 # doctest: +SKIP
+>>> port.bol.status(bill).holder                                                                  # doctest: +SKIP
+2
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from eth_account import Account
+from eth_account.messages import encode_typed_data
+from eth_account.signers.local import LocalAccount
+
+from .client import ContractClient
+from .exceptions import InputError
+from .tx import DecodedEvent, Receipt
+from .types import AmendmentReason, BillKind, BillState, HexLike, Milestone, to_hash32, to_uint
+
+BillRef = Any  # bytes32 id (bytes or 0x-hex), or an object with a ``.hash()`` (a TransportDocument)
+
+
+def bill_id(bill: BillRef) -> bytes:
+    """The 32-byte id of a bill: its transport document's canonical hash."""
+    if hasattr(bill, "hash") and callable(bill.hash):
+        return bytes(bill.hash())
+    return to_hash32(bill, "bill id (document hash)")
+
+
+@dataclass(frozen=True)
+class BillStatus:
+    """Everything the chain holds about one bill (``statusOf``)."""
+
+    id: bytes
+    state: BillState
+    kind: BillKind
+    blank_endorsed: bool
+    carrier: int
+    shipper: int
+    consignee: int
+    holder: int
+    endorsee: int
+    previous_holder: int
+    draft_block: int
+    shipped_on_board_date: int
+    arrived_date: int
+    discharged_date: int
+    replaced_by: bytes | None
+
+    @property
+    def titleholder(self) -> int:
+        """The organisation entitled to the goods right now (0 if the bill is in transit between parties)."""
+        if self.kind != BillKind.TO_ORDER:
+            return self.consignee
+        if self.blank_endorsed:
+            return self.holder
+        return self.endorsee if self.endorsee == self.holder else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": "0x" + self.id.hex(),
+            "state": self.state.name,
+            "kind": self.kind.name,
+            "blankEndorsed": self.blank_endorsed,
+            "carrier": self.carrier,
+            "shipper": self.shipper,
+            "consignee": self.consignee,
+            "holder": self.holder,
+            "endorsee": self.endorsee,
+            "previousHolder": self.previous_holder,
+            "draftBlock": self.draft_block,
+            "shippedOnBoardDate": self.shipped_on_board_date,
+            "arrivedDate": self.arrived_date,
+            "dischargedDate": self.discharged_date,
+            "replacedBy": "0x" + self.replaced_by.hex() if self.replaced_by else None,
+        }
+
+
+@dataclass(frozen=True)
+class SignedEndorsement:
+    """An endorsement a signer of the holder signed off-chain; anyone may relay it."""
+
+    bill: bytes
+    to: int
+    to_order: bool
+    nonce: int
+    deadline: int
+    signature: bytes
+    signer: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One step of a bill's life, from its events."""
+
+    action: str
+    block_number: int
+    tx_hash: str
+    args: dict[str, Any]
+
+
+_HISTORY_EVENTS = (
+    "BillDrafted", "BillApproved", "BillIssued", "BillTransferred", "BillEndorsed", "BillBlankEndorsed",
+    "BillSigned", "TransferRejected", "BillSurrenderedForDelivery", "BillSurrenderedForAmendment",
+    "SurrenderAccepted", "SurrenderRejected", "BillVoided", "MilestoneRecorded",
+)
+
+
+def _org(org_id: int, what: str = "organisation id") -> int:
+    to_uint(org_id, 32, what)
+    if org_id == 0:
+        raise InputError(f"{what} must not be 0")
+    return org_id
+
+
+class BillOfLadingClient(ContractClient):
+    """Electronic bills of lading."""
+
+    contract_name = "BillOfLading"
+
+    # -- draft, approve, issue ---------------------------------------------------------------------------------
+
+    def draft(
+        self,
+        document: BillRef,
+        kind: BillKind | str | int,
+        *,
+        shipper: int,
+        consignee: int = 0,
+        sender: LocalAccount,
+    ) -> bytes:
+        """Draft a bill (carrier) from a transport document or its hash; returns the bill id."""
+        bill = bill_id(document)
+        parsed = BillKind.parse(kind)
+        if parsed != BillKind.TO_ORDER and consignee == 0:
+            raise InputError(f"a {parsed.name.lower().replace('_', ' ')} needs a consignee organisation")
+        if consignee:
+            _org(consignee, "consignee")
+        self._send(sender, "draft", bill, parsed, _org(shipper, "shipper"), consignee)
+        return bill
+
+    def approve(self, bill: BillRef, *, sender: LocalAccount) -> Receipt:
+        """The shipper approves the draft."""
+        return self._send(sender, "approve", bill_id(bill))
+
+    def issue(self, bill: BillRef, *, sender: LocalAccount) -> Receipt:
+        """The carrier issues an approved bill."""
+        return self._send(sender, "issue", bill_id(bill))
+
+    def issue_batch(self, bills: Sequence[BillRef], *, sender: LocalAccount) -> Receipt:
+        """The carrier issues several approved bills in one transaction."""
+        ids = [bill_id(b) for b in bills]
+        if not ids:
+            raise InputError("issue_batch needs at least one bill")
+        if len(set(ids)) != len(ids):
+            raise InputError("the same bill is listed twice in the batch")
+        return self._send(sender, "issueBatch", ids)
+
+    def void_draft(self, bill: BillRef, *, sender: LocalAccount) -> Receipt:
+        """The carrier withdraws a bill that was never issued."""
+        return self._send(sender, "voidDraft", bill_id(bill))
+
+    # -- transfer and endorsement ------------------------------------------------------------------------------
+
+    def transfer(self, bill: BillRef, to: int, *, sender: LocalAccount) -> Receipt:
+        """The holder passes possession to organisation ``to``."""
+        return self._send(sender, "transfer", bill_id(bill), _org(to, "recipient"))
+
+    def endorse(self, bill: BillRef, to: int, *, to_order: bool = False, sender: LocalAccount) -> Receipt:
+        """The titleholder endorses the bill to ``to`` (``to_order``: "to the order of") and delivers it."""
+        return self._send(sender, "endorseToOrder" if to_order else "endorse", bill_id(bill), _org(to, "endorsee"))
+
+    def blank_endorse(self, bill: BillRef, *, sender: LocalAccount) -> Receipt:
+        """The titleholder endorses the bill in blank (it becomes a bearer bill)."""
+        return self._send(sender, "blankEndorse", bill_id(bill))
+
+    def sign(self, bill: BillRef, attestation_hash: HexLike, *, sender: LocalAccount) -> Receipt:
+        """The holder attests the bill; only the attestation's hash goes on-chain."""
+        return self._send(sender, "sign", bill_id(bill), to_hash32(attestation_hash, "attestation hash"))
+
+    def reject_transfer(self, bill: BillRef, *, sender: LocalAccount) -> Receipt:
+        """The new holder refuses the last transfer or endorsement."""
+        return self._send(sender, "rejectTransfer", bill_id(bill))
+
+    def sign_endorsement(
+        self,
+        bill: BillRef,
+        to: int,
+        *,
+        signer: LocalAccount,
+        to_order: bool = False,
+        deadline: int | None = None,
+        valid_for: int = 3600,
+    ) -> SignedEndorsement:
+        """Sign an endorsement off-chain (EIP-712) for anyone to relay with :meth:`endorse_by_signature`."""
+        bill_bytes = bill_id(bill)
+        _org(to, "endorsee")
+        deadline = int(time.time()) + valid_for if deadline is None else to_uint(deadline, 256, "deadline")
+        nonce = self.nonce_of(signer.address)
+        typed = self._typed_endorsement(bill_bytes, to, to_order, nonce, deadline)
+        signature = Account.sign_typed_data(signer.key, full_message=typed).signature
+        return SignedEndorsement(bill_bytes, to, to_order, nonce, deadline, bytes(signature), signer.address)
+
+    def endorse_by_signature(self, endorsement: SignedEndorsement, *, sender: LocalAccount) -> Receipt:
+        """Relay a signed endorsement (``sender`` pays the gas; the holder's signer authorised it)."""
+        e = endorsement
+        return self._send(sender, "endorseBySignature", e.bill, e.to, e.to_order, e.nonce, e.deadline, e.signature)
+
+    def _typed_endorsement(self, bill: bytes, to: int, to_order: bool, nonce: int, deadline: int) -> dict[str, Any]:
+        return {
+            "types": {
+                "EIP712Domain": [
+                    {"name": "name", "type": "string"},
+                    {"name": "version", "type": "string"},
+                    {"name": "chainId", "type": "uint256"},
+                    {"name": "verifyingContract", "type": "address"},
+                ],
+                "Endorse": [
+                    {"name": "bill", "type": "bytes32"},
+                    {"name": "to", "type": "uint32"},
+                    {"name": "toOrder", "type": "bool"},
+                    {"name": "nonce", "type": "uint256"},
+                    {"name": "deadline", "type": "uint256"},
+                ],
+            },
+            "primaryType": "Endorse",
+            "domain": {
+                "name": "portchain BillOfLading",
+                "version": "1",
+                "chainId": self.layer.chain_id,
+                "verifyingContract": self.address,
+            },
+            "message": {"bill": bill, "to": to, "toOrder": to_order, "nonce": nonce, "deadline": deadline},
+        }
+
+    def nonce_of(self, signer: str) -> int:
+        """The next nonce a relayed endorsement by ``signer`` must carry."""
+        return int(self._call("nonces", signer))
+
+    # -- surrender ---------------------------------------------------------------------------------------------
+
+    def surrender_for_delivery(self, bill: BillRef, *, sender: LocalAccount) -> Receipt:
+        """The titleholder surrenders the bill to the carrier to take delivery."""
+        return self._send(sender, "surrenderForDelivery", bill_id(bill))
+
+    def surrender_for_amendment(self, bill: BillRef, reason: AmendmentReason | str, *, sender: LocalAccount) -> Receipt:
+        """The titleholder surrenders the bill for an amendment: SWTP, COD or SWI."""
+        return self._send(sender, "surrenderForAmendment", bill_id(bill), AmendmentReason.parse(reason))
+
+    def accept_surrender(self, bill: BillRef, *, sender: LocalAccount) -> Receipt:
+        """The carrier accepts a surrender for delivery: the bill is accomplished."""
+        return self._send(sender, "acceptSurrender", bill_id(bill))
+
+    def accept_amendment(self, bill: BillRef, replacement: BillRef, *, sender: LocalAccount) -> Receipt:
+        """The carrier accepts a surrender for amendment: the bill is voided, linked to ``replacement``."""
+        return self._send(sender, "acceptAmendment", bill_id(bill), bill_id(replacement))
+
+    def reject_surrender(self, bill: BillRef, *, sender: LocalAccount) -> Receipt:
+        """The carrier rejects a surrender: the bill goes back to the surrendering party."""
+        return self._send(sender, "rejectSurrender", bill_id(bill))
+
+    def record_milestone(
+        self, bill: BillRef, milestone: Milestone | str, date: int | None = None, *, sender: LocalAccount
+    ) -> Receipt:
+        """The carrier records shipped on board / arrived / discharged (``date``: unix time, default now)."""
+        when = int(time.time()) if date is None else to_uint(date, 40, "milestone date")
+        if when == 0:
+            raise InputError("milestone date must not be 0")
+        return self._send(sender, "recordMilestone", bill_id(bill), Milestone.parse(milestone), when)
+
+    # -- queries -----------------------------------------------------------------------------------------------
+
+    def status(self, bill: BillRef) -> BillStatus:
+        """Everything the chain holds about the bill, in one call (raises ``errors.UnknownBill``)."""
+        ident = bill_id(bill)
+        s = self._call("statusOf", ident)
+        replaced = bytes(s[13])
+        return BillStatus(
+            ident, BillState(s[0]), BillKind(s[1]), bool(s[2]), *(int(v) for v in s[3:13]),
+            replaced_by=replaced if any(replaced) else None,
+        )
+
+    def history(self, bill: BillRef) -> list[HistoryEntry]:
+        """Every step of the bill, rebuilt from its events: one log query filtered by the bill's indexed id,
+        starting at the block where it was drafted (no scan from genesis)."""
+        status = self.status(bill)
+        topics = [["0x" + self.abi.event_topic(name).hex() for name in _HISTORY_EVENTS], "0x" + status.id.hex()]
+        logs = self.layer.get_logs(self.address, topics, status.draft_block)
+        events: list[DecodedEvent] = self.abi.decode_logs(logs, self.address)
+        return [
+            HistoryEntry(e.name, e.block_number, e.tx_hash, {k: v for k, v in e.args.items() if k != "id"})
+            for e in sorted(events, key=lambda e: (e.block_number, e.log_index))
+        ]
+
+    def endorsement_chain(self, bill: BillRef) -> list[int]:
+        """The organisations that held the bill, in order, after rejections are undone."""
+        chain: list[int] = []
+        for entry in self.history(bill):
+            if entry.action == "BillIssued":
+                chain = [entry.args["holder"]]
+            elif entry.action in ("BillTransferred", "BillEndorsed"):
+                chain.append(entry.args["to"])
+            elif entry.action == "TransferRejected" and chain:
+                chain.pop()
+        return chain
