@@ -2,8 +2,9 @@
 
 Public API (everything else is internal)::
 
-    portchain.connect(network)      -> Port: .registry, .deploy(), .deployer, .fund(), .snapshot(), .revert()
+    portchain.connect(network)      -> Port: .registry, .bol, .deploy(), .deployer, .fund(), .snapshot(), .revert()
     portchain.Role, OrgStatus       participant roles and organisation statuses
+    portchain.BillKind, BillState   bill of lading types and states (AmendmentReason, Milestone)
     portchain.errors                one exception class per Solidity custom error (errors.NotASigner ...)
     portchain.PortchainError        root of every exception; InputError, ConfigurationError, ContractError ...
     portchain.AnvilNode             start/stop a local Anvil
@@ -30,18 +31,25 @@ from .exceptions import (
 from .port import Port, connect
 from .registry import Organisation, RegistryClient
 from .tx import Receipt
-from .types import OrgStatus, Role
+from .bol import BillOfLadingClient, BillStatus
+from .types import AmendmentReason, BillKind, BillState, Milestone, OrgStatus, Role
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AmendmentReason",
     "AnvilNode",
+    "BillKind",
+    "BillOfLadingClient",
+    "BillState",
+    "BillStatus",
     "ChainConnectionError",
     "CompilationError",
     "ConfigurationError",
     "ContractError",
     "DeploymentError",
     "InputError",
+    "Milestone",
     "MissingKeyError",
     "NodeError",
     "OrgStatus",
