@@ -65,3 +65,12 @@ def onboard_parties(port: Port, specs: tuple[PartySpec, ...] = PARTIES, *, first
         )
         parties[spec.role] = Party(spec, account, onboarded.org_id, onboarded.receipt)
     return parties
+
+
+def account_for(role: Role | str) -> LocalAccount:
+    """The development account that signs for the devnet party of ``role`` (local chains only)."""
+    wanted = Role.parse(role)
+    for i, spec in enumerate(PARTIES):
+        if spec.role == wanted:
+            return dev_account(1 + i)
+    raise AssertionError(f"no devnet party for {wanted.name}")  # every role has one

@@ -1,0 +1,141 @@
+"""Shared pieces of the CLI: the parser class, common options, output, connections and the signing account."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable, NoReturn
+
+from eth_account.signers.local import LocalAccount
+
+from ..exceptions import ConfigurationError, InputError
+from ..port import Port
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with exit code 2 and a one-line error for bad usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _options() -> argparse.ArgumentParser:
+    # SUPPRESS keeps `portchain --json gas` from being reset by the subcommand's own default.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print one JSON document")
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks on errors")
+    return common
+
+
+def _network_options() -> argparse.ArgumentParser:
+    net = argparse.ArgumentParser(add_help=False)
+    net.add_argument("--network", default=os.environ.get("PORTCHAIN_NETWORK", "anvil"),
+                     help="network name: anvil, sepolia, besu (default: $PORTCHAIN_NETWORK or anvil)")
+    net.add_argument("--rpc-url", help="override the network's RPC URL")
+    net.add_argument("--deployments", type=Path, default=None,
+                     help="deployments folder (default: $PORTCHAIN_DEPLOYMENTS_DIR or ./deployments)")
+    return net
+
+
+def _actor_options() -> argparse.ArgumentParser:
+    actor = argparse.ArgumentParser(add_help=False)
+    actor.add_argument("--as", dest="as_role", metavar="ROLE",
+                       help="local networks only: sign as the demo organisation of ROLE (carrier, shipper ...); "
+                            "otherwise the key of PORTCHAIN_PRIVATE_KEY / PORTCHAIN_KEYSTORE signs")
+    return actor
+
+
+COMMON = _options()
+NETWORK = _network_options()
+ACTOR = _actor_options()
+
+
+def emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    """Print ``data`` as JSON under --json, else ``text``."""
+    if getattr(args, "json", False):
+        print(json.dumps(data, indent=2, default=json_default))
+    else:
+        print(text)
+
+
+def json_default(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    if hasattr(value, "name"):
+        return value.name
+    if hasattr(value, "to_json"):
+        return value.to_json()
+    raise TypeError(type(value).__name__)
+
+
+def tx_json(receipt: Any) -> dict[str, Any]:
+    return {"txHash": receipt.tx_hash, "blockNumber": receipt.block_number, "gasUsed": receipt.gas_used}
+
+
+def tx_text(receipt: Any) -> str:
+    return f"(tx {receipt.tx_hash}, gas {receipt.gas_used:,})"
+
+
+def progress(args: argparse.Namespace) -> Callable[[str], None]:
+    """Where progress lines go: stderr under --json, so stdout stays one JSON document."""
+    stream = sys.stderr if getattr(args, "json", False) else sys.stdout
+    return lambda message: print(message, file=stream)
+
+
+def connect_persistent(args: argparse.Namespace) -> Port:
+    """A connection to a node that outlives this command (deploy and every contract command need one)."""
+    from ..config import get_network
+    from ..port import connect
+
+    network = get_network(args.network)
+    rpc_url = args.rpc_url or network.rpc_url
+    if rpc_url is None:
+        raise ConfigurationError(
+            f"network {network.name!r} has no running node: start one with `portchain node` and set "
+            f"{network.rpc_env}=http://127.0.0.1:8545 (or pass --rpc-url)"
+        )
+    return connect(args.network, rpc_url=rpc_url, deployments_dir=args.deployments)
+
+
+def sender(args: argparse.Namespace, port: Port) -> LocalAccount:
+    """The account this command signs with: ``--as ROLE`` on a local network, else the configured key."""
+    role = getattr(args, "as_role", None)
+    if role:
+        if not port.network.local:
+            raise ConfigurationError(
+                f"--as works only on a local network; on {port.network.name} set PORTCHAIN_PRIVATE_KEY or a keystore"
+            )
+        from ..devnet import account_for
+
+        return account_for(role)
+    return port.deployer
+
+
+def org_id(text: str) -> int:
+    """argparse type: an organisation id."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"organisation id must be a number, got {text!r}") from None
+    if not 0 < value < 2**32:
+        raise argparse.ArgumentTypeError(f"organisation id must be from 1 to {2**32 - 1}, got {value}")
+    return value
+
+
+def subparser(sub: Any, name: str, help_text: str, example: str, parents: list[argparse.ArgumentParser]) -> Any:
+    """A subcommand with an example in its --help."""
+    return sub.add_parser(
+        name, parents=parents, help=help_text, description=help_text[:1].upper() + help_text[1:] + ".",
+        epilog=f"example:\n  {example}", formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def require(condition: bool, message: str) -> None:
+    """Bad usage that argparse cannot express."""
+    if not condition:
+        raise InputError(message)

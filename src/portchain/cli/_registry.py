@@ -1,0 +1,99 @@
+"""portchain registry onboard|add-signer|remove-signer|suspend|reinstate|revoke|show."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any
+
+from ..exceptions import InputError
+from ._common import COMMON, NETWORK, Parser, connect_persistent, emit, org_id, subparser, tx_json, tx_text
+
+
+def cmd_registry(args: argparse.Namespace) -> int:
+    with connect_persistent(args) as port:
+        registry = port.registry
+        action = args.registry_action
+        if action == "show":
+            return _show(args, registry)
+        admin = port.deployer
+        if action == "onboard":
+            roles = [r for r in (part.strip() for part in args.roles.split(",")) if r]
+            onboarded = registry.onboard(
+                args.name, args.registration_id, args.country, roles, args.signer, args.port, sender=admin
+            )
+            emit(args, {"orgId": onboarded.org_id, **tx_json(onboarded.receipt)},
+                 f"onboarded organisation {onboarded.org_id} {tx_text(onboarded.receipt)}")
+            return 0
+        if action == "add-signer":
+            receipt = registry.add_signer(args.org_id, args.signer, sender=admin)
+            what = f"added signer {args.signer} to organisation {args.org_id}"
+        elif action == "remove-signer":
+            receipt = registry.remove_signer(args.signer, sender=admin)
+            what = f"removed signer {args.signer}"
+        elif action == "suspend":
+            receipt = registry.suspend(args.org_id, args.reason, sender=admin)
+            what = f"suspended organisation {args.org_id}"
+        elif action == "reinstate":
+            receipt = registry.reinstate(args.org_id, sender=admin)
+            what = f"reinstated organisation {args.org_id}"
+        else:
+            receipt = registry.revoke(args.org_id, args.reason, sender=admin)
+            what = f"revoked organisation {args.org_id}"
+        emit(args, tx_json(receipt), f"{what} {tx_text(receipt)}")
+    return 0
+
+
+def _show(args: argparse.Namespace, registry: Any) -> int:
+    if args.org_id is None and not args.address:
+        raise InputError("registry show needs an organisation id or --address")
+    org = args.org_id if args.org_id is not None else registry.org_of(args.address)
+    if org == 0:
+        raise InputError(f"{args.address} signs for no organisation")
+    record = registry.organisation(org)
+    signers = registry.signers(org)
+    text = "\n".join([
+        f"organisation {record.org_id}: {record.status.name}, {record.country}, "
+        f"roles {', '.join(r.name for r in record.roles)}",
+        f"  name hash        0x{record.name_hash.hex()}",
+        f"  registration id  0x{record.registration_id_hash.hex()}",
+        f"  onboarded at     {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime(record.onboarded_at))}",
+        f"  signers          {', '.join(signers) or '-'}",
+    ])
+    emit(args, {**record.to_json(), "signers": signers}, text)
+    return 0
+
+
+def register(sub: Any) -> None:
+    reg = sub.add_parser("registry", parents=[COMMON], help="participant registry: onboard, signers, suspend, revoke, show")
+    actions = reg.add_subparsers(dest="registry_action", metavar="ACTION", parser_class=Parser)
+    actions.required = True
+    parents = [COMMON, NETWORK]
+    a = subparser(actions, "onboard", "onboard an organisation (consortium admin)",
+                  "portchain registry onboard --name 'Dutch Customs' --registration-id NL-DOU-1 --country NL "
+                  "--roles customs --signer 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC --port NLRTM", parents)
+    a.add_argument("--name", required=True, help="legal name (only its hash goes on-chain)")
+    a.add_argument("--registration-id", required=True, help="company registration / EORI id (only its hash goes on-chain)")
+    a.add_argument("--country", required=True, help="jurisdiction, ISO 3166-1 alpha-2 (NL, CN ...)")
+    a.add_argument("--roles", required=True, help="comma-separated: carrier,shipper,consignee,bank,customs,tax,"
+                                                  "port-operator,forwarder,insurer,inspector")
+    a.add_argument("--signer", action="append", required=True, help="signing address (repeat for several)")
+    a.add_argument("--port", action="append", default=[], help="UN/LOCODE of a port it operates at (repeatable)")
+    a = subparser(actions, "add-signer", "authorise another signing address",
+                  "portchain registry add-signer 3 0x90F79bf6EB2c4f870365E785982E1f101E93b906", parents)
+    a.add_argument("org_id", type=org_id)
+    a.add_argument("signer")
+    a = subparser(actions, "remove-signer", "withdraw a signing address",
+                  "portchain registry remove-signer 0x90F79bf6EB2c4f870365E785982E1f101E93b906", parents)
+    a.add_argument("signer")
+    for action, verb in (("suspend", "suspend an active organisation"), ("revoke", "revoke an organisation for good")):
+        a = subparser(actions, action, verb, f"portchain registry {action} 3 --reason 'licence under review'", parents)
+        a.add_argument("org_id", type=org_id)
+        a.add_argument("--reason", default="", help="reason (kept off-chain; its hash goes on-chain)")
+    a = subparser(actions, "reinstate", "reinstate a suspended organisation", "portchain registry reinstate 3", parents)
+    a.add_argument("org_id", type=org_id)
+    a = subparser(actions, "show", "show an organisation by id or signer address", "portchain registry show 3 --json",
+                  parents)
+    a.add_argument("org_id", nargs="?", type=org_id)
+    a.add_argument("--address", help="show the organisation this address signs for")
+    reg.set_defaults(func=cmd_registry)
