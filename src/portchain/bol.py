@@ -139,7 +139,8 @@ class BillOfLadingClient(ContractClient):
         bill = bill_id(document)
         parsed = BillKind.parse(kind)
         if parsed != BillKind.TO_ORDER and consignee == 0:
-            raise InputError(f"a {parsed.name.lower().replace('_', ' ')} needs a consignee organisation")
+            what = "straight bill" if parsed == BillKind.STRAIGHT else "sea waybill"
+            raise InputError(f"a {what} needs a consignee organisation")
         if consignee:
             _org(consignee, "consignee")
         self._send(sender, "draft", bill, parsed, _org(shipper, "shipper"), consignee)

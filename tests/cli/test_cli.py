@@ -15,26 +15,6 @@ from portchain.chain import free_port
 from portchain.cli import main
 
 
-@pytest.fixture
-def cli(port, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    """Run `portchain ...` in-process against the session node with its own deployments folder."""
-    monkeypatch.setenv("PORTCHAIN_ANVIL_RPC_URL", port.layer.rpc_url)
-    monkeypatch.setenv("PORTCHAIN_DEPLOYMENTS_DIR", str(tmp_path))
-    for name in ("PORTCHAIN_PRIVATE_KEY", "PORTCHAIN_KEYSTORE"):
-        monkeypatch.delenv(name, raising=False)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        try:
-            code = main(list(argv))
-        except SystemExit as exc:  # argparse's own usage errors
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    yield run
-    port.layer.reset_nonces()  # the CLI sent from the deployer key through its own layer
-
-
 def test_deploy_then_onboard_show_suspend(cli) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = cli("deploy", "--json")
     assert code == 0 and json.loads(out)["deployed"] == ["PortRegistry", "BillOfLading"]
