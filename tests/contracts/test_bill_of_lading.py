@@ -445,3 +445,17 @@ def test_history_queries_from_the_draft_block_by_indexed_id(port, cast) -> None:
     ((topics, from_block),) = calls
     assert from_block == port.bol.status(bill).draft_block > 0
     assert topics[1] == "0x" + bill.hex()
+
+
+def test_malleable_and_invalid_signatures_are_refused(port, cast) -> None:  # type: ignore[no-untyped-def]
+    bill = issued(port, cast)
+    signed = port.bol.sign_endorsement(bill, cast.bank.org_id, signer=cast.shipper.account)
+    r, s, v = signed.signature[:32], int.from_bytes(signed.signature[32:64], "big"), signed.signature[64]
+    order = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+    high_s = r + (order - s).to_bytes(32, "big") + bytes([55 - v])  # the same signature, malleated
+    with pytest.raises(errors.ECDSAInvalidSignatureS) as info:
+        port.bol.endorse_by_signature(type(signed)(**{**signed.__dict__, "signature": high_s}), sender=cast.forwarder.account)
+    assert info.value.s == (order - s).to_bytes(32, "big")
+    zero_r = bytes(32) + signed.signature[32:]
+    with pytest.raises(errors.ECDSAInvalidSignature):
+        port.bol.endorse_by_signature(type(signed)(**{**signed.__dict__, "signature": zero_r}), sender=cast.forwarder.account)

@@ -144,6 +144,8 @@ def test_unknown_organisation_refused(port, admin):  # type: ignore[no-untyped-d
         lambda: port.registry.revoke(999, sender=admin),
         lambda: port.registry.add_signer(999, Account.create().address, sender=admin),
         lambda: port.registry.set_roles(999, [Role.BANK], sender=admin),
+        lambda: port.registry.signers(999),
+        lambda: port.registry._call("requireActiveOrganisation", 999),
     ):
         with pytest.raises(errors.UnknownOrganisation) as info:
             action()
@@ -229,3 +231,9 @@ def test_refusal_changes_nothing(port, admin, parties):  # type: ignore[no-untyp
     assert port.layer.request("eth_getTransactionCount", [admin.address, "latest"]) == nonce
     # the nonce cache is still right: the next transaction goes through
     port.registry.add_signer(parties[Role.BANK].org_id, Account.create().address, sender=admin)
+
+
+def test_renouncing_a_role_for_someone_else_is_refused(port, admin, parties) -> None:  # type: ignore[no-untyped-def]
+    role = port.registry._call("REGISTRAR_ROLE")
+    with pytest.raises(errors.AccessControlBadConfirmation):
+        port.registry._send(admin, "renounceRole", role, parties[Role.BANK].address)
