@@ -112,10 +112,11 @@ def document_hash(obj: Any, algorithm: str = "keccak256") -> bytes:
     raise InputError(f"unknown hash algorithm {algorithm!r}; use one of {', '.join(HASH_ALGORITHMS)}")
 
 
-def verify(document: Any, on_chain_hash: HexLike) -> bool:
-    """Whether ``document`` (a TransportDocument, a dict, or JSON text) hashes (keccak256 of its canonical JSON) to
-    ``on_chain_hash`` (32 bytes or 0x-hex). A malformed hash or malformed document raises :class:`InputError`."""
-    expected = to_hash32(on_chain_hash, "on-chain hash")
+def verify(document: Any, bill: Any) -> bool:
+    """Whether ``document`` (a TransportDocument, a dict, or JSON text) is the one on the chain: its keccak256
+    canonical hash equals ``bill``, given as a :class:`~portchain.bol.BillStatus` (``port.bol.status(...)``) or as
+    the on-chain hash itself (32 bytes or 0x-hex). A malformed hash or document raises :class:`InputError`."""
+    expected = to_hash32(getattr(bill, "id", bill), "on-chain hash")
     return document_hash(document) == expected
 
 
@@ -508,14 +509,14 @@ SEAL_SOURCES = {"CAR": "carrier", "SHI": "shipper", "PHY": "phytosanitary", "VET
 class Address(_JsonRecord):
     """A structured postal address (DCSA ``Address``)."""
 
-    city: str = _f("city", _text(35))
-    country_code: str = _f("countryCode", _country)
     street: str | None = _f("street", _text(70), optional=True)
     street_number: str | None = _f("streetNumber", _text(50), optional=True)
     floor: str | None = _f("floor", _text(50), optional=True)
     post_code: str | None = _f("postCode", _text(10), optional=True)
     po_box: str | None = _f("POBox", _text(20), optional=True)
+    city: str = _f("city", _text(35))
     state_region: str | None = _f("stateRegion", _text(65), optional=True)
+    country_code: str = _f("countryCode", _country)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -588,9 +589,9 @@ def _measure(units: dict[str, str]) -> Check:
 class OuterPackaging(_JsonRecord):
     """How the goods in a cargo item are packed, e.g. 960 cartons (UN/ECE Rec. 21 code ``CT``)."""
 
+    package_code: str | None = _f("packageCode", _pattern(r"[A-Z0-9]{2}", "a 2-character package code"), optional=True)
     number_of_packages: int = _f("numberOfPackages", _positive_integer)
     description: str = _f("description", _text(100))
-    package_code: str | None = _f("packageCode", _pattern(r"[A-Z0-9]{2}", "a 2-character package code"), optional=True)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -607,10 +608,10 @@ class CargoItem(_JsonRecord):
 class ConsignmentItem(_JsonRecord):
     """One kind of goods: description, HS codes and the cargo items (per container) carrying it."""
 
+    carrier_booking_reference: str | None = _f("carrierBookingReference", _text(35), optional=True)
     description_of_goods: tuple[str, ...] = _f("descriptionOfGoods", _list_of(_text(5000), min_items=1))
     hs_codes: tuple[str, ...] = _f("HSCodes", _list_of(_hs_code, min_items=1))
     cargo_items: tuple[CargoItem, ...] = _f("cargoItems", _list_of(_nested(CargoItem), min_items=1))
-    carrier_booking_reference: str | None = _f("carrierBookingReference", _text(35), optional=True)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -626,10 +627,10 @@ class UtilizedTransportEquipment(_JsonRecord):
     """A container: its ISO 6346 number (check digit verified), ISO size/type code and seals."""
 
     equipment_reference: str = _f("equipmentReference", _container_number)
-    seals: tuple[Seal, ...] = _f("seals", _list_of(_nested(Seal), min_items=1))
     iso_equipment_code: str | None = _f(
         "ISOEquipmentCode", _pattern(r"[0-9A-Z]{4}", "an ISO 6346 size/type code such as 45G1"), optional=True
     )
+    seals: tuple[Seal, ...] = _f("seals", _list_of(_nested(Seal), min_items=1))
 
 
 _ROOT = "transportDocument"

@@ -459,3 +459,17 @@ def test_malleable_and_invalid_signatures_are_refused(port, cast) -> None:  # ty
     zero_r = bytes(32) + signed.signature[32:]
     with pytest.raises(errors.ECDSAInvalidSignature):
         port.bol.endorse_by_signature(type(signed)(**{**signed.__dict__, "signature": zero_r}), sender=cast.forwarder.account)
+
+
+def test_transport_document_verifies_against_its_bill(port, cast) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from portchain.documents import sample_transport_document, verify
+
+    document = sample_transport_document()
+    bill = port.bol.draft(document, document.bill_kind, shipper=cast.shipper.org_id, sender=cast.carrier.account)
+    status = port.bol.status(document)
+    assert status.id == bill == document.hash()
+    assert verify(document, status)
+    assert verify(document.to_json(), bill)
+    assert not verify(replace(document, port_of_discharge="DEHAM"), status)
