@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import time
 
 from .compiler import compile_project, find_project_root, write_artifacts
@@ -24,7 +25,9 @@ def run_demo(*, json_output: bool = False) -> int:
         f"compile: {'cache hit' if compiled.cached else 'compiled'} "
         f"({len(compiled.artifacts)} contracts, solc {compiled.compiler_version})"
     )
+    # The demo's chain lives only as long as this run, so last run's records describe nothing: start afresh.
     records = find_project_root() / "build" / "demo" / "deployments"
+    shutil.rmtree(records, ignore_errors=True)
     with connect("anvil", deployments_dir=records, fresh_node=True) as port:
         say(f"anvil: started on {port.layer.rpc_url} (chain {port.layer.chain_id})")
         deployed = port.deploy(log=lambda m: say(f"deploy: {m}"))
