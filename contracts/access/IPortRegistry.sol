@@ -69,6 +69,8 @@ interface IPortRegistry {
     error OrganisationNotActive(uint32 orgId, Status status);
     /// @notice The address's organisation does not hold the role.
     error MissingRole(address account, uint32 orgId, Role role);
+    /// @notice The organisation does not hold the role.
+    error OrganisationLacksRole(uint32 orgId, Role role);
     /// @notice The address's organisation has a different jurisdiction than the one the action needs.
     error OutsideJurisdiction(address account, uint32 orgId, bytes2 orgCountry, bytes2 requiredCountry);
 
@@ -119,6 +121,9 @@ interface IPortRegistry {
 
     /// @notice Revert unless organisation `orgId` exists and is active.
     function requireActiveOrganisation(uint32 orgId) external view;
+
+    /// @notice Revert unless organisation `orgId` exists, is active and holds `role`.
+    function requireOrganisationRole(uint32 orgId, Role role) external view;
 
     /// @notice Whether `account` signs for an active organisation holding `role`.
     function isActing(address account, Role role) external view returns (bool);

@@ -218,6 +218,12 @@ contract PortRegistry is IPortRegistry, AccessControl {
     }
 
     /// @inheritdoc IPortRegistry
+    function requireOrganisationRole(uint32 orgId, Role role) external view {
+        _requireActive(orgId);
+        if (_orgs[orgId].roles & _bit(role) == 0) revert OrganisationLacksRole(orgId, role);
+    }
+
+    /// @inheritdoc IPortRegistry
     function isActing(address account, Role role) external view returns (bool) {
         SignerRecord memory signer = _signers[account];
         return signer.status == Status.ACTIVE && signer.roles & _bit(role) != 0;

@@ -147,4 +147,17 @@ interface IBillOfLading {
 
     /// @notice Everything about bill `id` in one call (reverts `UnknownBill`).
     function statusOf(bytes32 id) external view returns (BillStatus memory);
+
+    /// @notice The titleholder endorses a to-order bill to `to` and delivers it.
+    function endorse(bytes32 id, uint32 to) external;
+
+    /// @notice Relay an endorsement a signer of the holder signed off-chain (EIP-712 `Endorse`).
+    function endorseBySignature(
+        bytes32 id,
+        uint32 to,
+        bool toOrder,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) external;
 }

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IPortRegistry} from "../access/IPortRegistry.sol";
+
+/// @title ITradeDocuments
+/// @notice Anchors of the trade documents beside the bill of lading: who issued which document hash, and when.
+interface ITradeDocuments {
+    /// @notice Document types, each anchored only by an organisation holding the issuing role.
+    enum DocType {
+        COMMERCIAL_INVOICE, // SHIPPER
+        PACKING_LIST, // SHIPPER
+        CERTIFICATE_OF_ORIGIN, // INSPECTOR
+        INSURANCE_CERTIFICATE, // INSURER
+        INSPECTION_CERTIFICATE // INSPECTOR
+    }
+
+    /// @notice One anchored document (one storage slot).
+    struct Anchor {
+        DocType docType;
+        uint32 issuer;
+        uint40 anchoredAt;
+    }
+
+    /// @notice The document hash was zero.
+    error ZeroDocumentHash();
+    /// @notice The document hash is anchored already.
+    error DocumentAlreadyAnchored(bytes32 documentHash, uint32 issuer);
+    /// @notice The anchoring organisation does not hold the role that issues this document type.
+    error WrongIssuerRole(DocType docType, uint32 issuer, IPortRegistry.Role requiredRole);
+    /// @notice No document is anchored under this hash.
+    error DocumentNotAnchored(bytes32 documentHash);
+
+    /// @notice A document was anchored.
+    /// @param subject What the document belongs to (e.g. the bill of lading's id), for lookups by topic.
+    event DocumentAnchored(bytes32 indexed documentHash, bytes32 indexed subject, DocType docType, uint32 issuer);
+
+    /// @notice The anchor of `documentHash` (reverts `DocumentNotAnchored`).
+    function anchorOf(bytes32 documentHash) external view returns (Anchor memory);
+
+    /// @notice The anchor of `documentHash`, zero if none (no revert; for batch checks).
+    function tryAnchorOf(bytes32 documentHash) external view returns (Anchor memory);
+}
