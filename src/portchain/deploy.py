@@ -26,25 +26,52 @@ Log = Callable[[str], None]
 
 @dataclass(frozen=True)
 class ContractSpec:
-    """One contract of the suite: its name and how to build its constructor arguments from those deployed before."""
+    """One contract of the suite: its name, how to build its constructor arguments from those deployed before,
+    whether it exists only on local chains, and how to wire it to the others once deployed (idempotently)."""
 
     name: str
     args: Callable[["DeployContext"], list[Any]]
+    local_only: bool = False
+    wire: Callable[["DeployContext"], None] | None = None
 
 
 @dataclass
 class DeployContext:
+    layer: TransactionLayer
     deployer: LocalAccount
     records: dict[str, dict[str, Any]]
+    log: Log
 
     def address(self, name: str) -> str:
         return str(self.records[name]["address"])
+
+
+def _onboard_escrow(ctx: DeployContext) -> None:
+    """The LetterOfCredit contract holds presented bills, so it must be an organisation of the registry."""
+    from .registry import RegistryClient
+
+    registry = RegistryClient(ctx.layer, ctx.address("PortRegistry"))
+    escrow = ctx.address("LetterOfCredit")
+    if registry.org_of(escrow) == 0:
+        onboarded = registry.onboard(
+            "portchain letter-of-credit escrow", f"contract:{escrow}", "ZZ", ["bank"], [escrow], sender=ctx.deployer
+        )
+        ctx.log(f"wired LetterOfCredit: onboarded as organisation {onboarded.org_id} so it can hold presented bills")
 
 
 # Dependency order: each contract may name any contract above it in its constructor arguments.
 SUITE: list[ContractSpec] = [
     ContractSpec("PortRegistry", lambda ctx: [ctx.deployer.address]),
     ContractSpec("BillOfLading", lambda ctx: [ctx.address("PortRegistry")]),
+    ContractSpec("TradeDocuments", lambda ctx: [ctx.address("PortRegistry")]),
+    ContractSpec(
+        "LetterOfCredit",
+        lambda ctx: [ctx.address("PortRegistry"), ctx.address("BillOfLading"), ctx.address("TradeDocuments")],
+        wire=_onboard_escrow,
+    ),
+    ContractSpec(
+        "SettlementToken", lambda ctx: ["Port Settlement USD", "pUSD", ctx.deployer.address], local_only=True
+    ),
 ]
 
 
@@ -123,18 +150,21 @@ def deploy_suite(
     deployer: LocalAccount,
     deployments_dir: Path,
     *,
+    local: bool = True,
     log: Log = lambda _msg: None,
 ) -> DeployResult:
-    """Deploy (or reuse) every contract of the suite on ``network`` and write its records."""
+    """Deploy (or reuse) every contract of the suite on ``network`` and write its records. Contracts marked
+    ``local_only`` (the settlement-token faucet) are deployed only when ``local``."""
     folder = network_dir(deployments_dir, network)
     chain_id = layer.chain_id
     _check_chain_id(folder, chain_id)
     records = load_records(deployments_dir, network)
-    context = DeployContext(deployer, records)
+    context = DeployContext(layer, deployer, records, log)
     deployed: list[str] = []
     reused: list[str] = []
 
-    for spec in SUITE:
+    specs = [spec for spec in SUITE if local or not spec.local_only]
+    for spec in specs:
         artifact = load_artifact(spec.name)
         record = records.get(spec.name)
         args = spec.args(context)
@@ -166,6 +196,10 @@ def deploy_suite(
         deployed.append(spec.name)
         log(f"deployed {spec.name} at {receipt.contract_address} (tx {receipt.tx_hash}, gas {receipt.gas_used:,})")
         _write_json(folder / f"{spec.name}.json", record)
+
+    for spec in specs:
+        if spec.wire is not None:
+            spec.wire(context)
 
     folder.mkdir(parents=True, exist_ok=True)
     (folder / ".chainId").write_text(f"{chain_id}\n")

@@ -65,7 +65,9 @@ class Port:
 
     def deploy(self, *, log: Log = lambda _msg: None) -> DeployResult:
         """Deploy or reuse the whole suite, then point the clients at it."""
-        result = deploy_suite(self.layer, self.network.name, self.deployer, self.deployments_dir, log=log)
+        result = deploy_suite(
+            self.layer, self.network.name, self.deployer, self.deployments_dir, local=self.network.local, log=log
+        )
         self._records = result.records
         self._clients.clear()
         return result

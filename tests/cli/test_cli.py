@@ -13,13 +13,16 @@ from eth_account import Account
 
 from portchain.chain import free_port
 from portchain.cli import main
+from portchain.deploy import SUITE
+
+SUITE_NAMES = [spec.name for spec in SUITE]
 
 
 def test_deploy_then_onboard_show_suspend(cli) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = cli("deploy", "--json")
-    assert code == 0 and json.loads(out)["deployed"] == ["PortRegistry", "BillOfLading"]
+    assert code == 0 and json.loads(out)["deployed"] == SUITE_NAMES
     code, out, _ = cli("deploy", "--json")
-    assert code == 0 and json.loads(out)["reused"] == ["PortRegistry", "BillOfLading"]
+    assert code == 0 and json.loads(out)["reused"] == SUITE_NAMES
 
     signer = Account.create().address
     code, out, _ = cli(

@@ -9,7 +9,9 @@ import pytest
 
 from portchain import DeploymentError
 from portchain.artifacts import load_artifact, load_solc_input
-from portchain.deploy import deploy_suite
+from portchain.deploy import SUITE, deploy_suite
+
+SUITE_NAMES = [spec.name for spec in SUITE]
 
 HARDHAT_DEPLOY_KEYS = {
     "address", "abi", "transactionHash", "receipt", "args", "bytecode", "deployedBytecode", "metadata", "solcInputHash",
@@ -46,8 +48,8 @@ def test_second_deploy_deploys_nothing(port, tmp_path: Path) -> None:  # type: i
     first = deploy_suite(port.layer, "anvil", port.deployer, tmp_path)
     block = port.layer.request("eth_blockNumber", [])
     second = deploy_suite(port.layer, "anvil", port.deployer, tmp_path)
-    assert first.deployed == ["PortRegistry", "BillOfLading"]
-    assert second.deployed == [] and second.reused == ["PortRegistry", "BillOfLading"]
+    assert first.deployed == SUITE_NAMES
+    assert second.deployed == [] and second.reused == SUITE_NAMES
     assert second.records["PortRegistry"]["address"] == first.records["PortRegistry"]["address"]
     assert port.layer.request("eth_blockNumber", []) == block
 
@@ -60,7 +62,8 @@ def test_record_without_code_is_redeployed_with_a_message(port, tmp_path: Path) 
     path.write_text(json.dumps(record))
     messages: list[str] = []
     again = deploy_suite(port.layer, "anvil", port.deployer, tmp_path, log=messages.append)
-    assert again.deployed == ["PortRegistry", "BillOfLading"]  # its dependant follows
+    # every contract built on the registry follows it; the token does not depend on it
+    assert again.deployed == [name for name in SUITE_NAMES if name != "SettlementToken"]
     assert any("no code there" in m and "0x000000000000000000000000000000000000dEaD" in m for m in messages)
     assert json.loads(path.read_text())["numDeployments"] == 2
 
@@ -72,7 +75,8 @@ def test_changed_contract_is_redeployed(port, tmp_path: Path) -> None:  # type: 
     record["bytecode"] = "0x00"
     path.write_text(json.dumps(record))
     messages: list[str] = []
-    assert deploy_suite(port.layer, "anvil", port.deployer, tmp_path, log=messages.append).deployed == ["PortRegistry", "BillOfLading"]
+    again = deploy_suite(port.layer, "anvil", port.deployer, tmp_path, log=messages.append)
+    assert again.deployed == [name for name in SUITE_NAMES if name != "SettlementToken"]
     assert any("changed" in m for m in messages)
 
 
@@ -88,3 +92,23 @@ def test_corrupt_record_is_reported(port, tmp_path: Path) -> None:  # type: igno
     (tmp_path / "anvil" / "PortRegistry.json").write_text("{not json")
     with pytest.raises(DeploymentError, match="not valid JSON"):
         deploy_suite(port.layer, "anvil", port.deployer, tmp_path)
+
+
+def test_remote_networks_get_no_faucet_token(port, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = deploy_suite(port.layer, "anvil", port.deployer, tmp_path, local=False)
+    assert "SettlementToken" not in result.records
+    assert result.deployed == [name for name in SUITE_NAMES if name != "SettlementToken"]
+
+
+def test_letter_of_credit_is_wired_once(port, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    messages: list[str] = []
+    first = deploy_suite(port.layer, "anvil", port.deployer, tmp_path, log=messages.append)
+    from portchain.registry import RegistryClient
+
+    registry = RegistryClient(port.layer, first.records["PortRegistry"]["address"])
+    escrow_org = registry.org_of(first.records["LetterOfCredit"]["address"])
+    assert escrow_org != 0 and any("wired LetterOfCredit" in m for m in messages)
+    messages.clear()
+    deploy_suite(port.layer, "anvil", port.deployer, tmp_path, log=messages.append)
+    assert not any("wired" in m for m in messages)
+    assert registry.organisation_count() == escrow_org
