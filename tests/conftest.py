@@ -52,3 +52,41 @@ def admin(port: Port):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def fixture_artifacts(tmp_path_factory: pytest.TempPathFactory, project_root: Path) -> dict[str, dict]:  # type: ignore[type-arg]
+    """Test-only contracts (tests/fixtures/contracts), compiled like the product's but never shipped."""
+    from portchain.compiler import compile_project
+
+    root = tmp_path_factory.mktemp("fixture-project")
+    (root / "contracts").symlink_to(project_root / "tests" / "fixtures" / "contracts")
+    (root / "node_modules").symlink_to(project_root / "node_modules")
+    (root / "package.json").write_text((project_root / "package.json").read_text())
+    return compile_project(root).artifacts
+
+
+@pytest.fixture
+def deploy_fixture(port, fixture_artifacts):  # type: ignore[no-untyped-def]
+    """Deploy a fixture contract by name; returns a client-like object with `call`/`send` by function name."""
+    from portchain.tx import ContractABI
+
+    class Fixture:
+        def __init__(self, address: str, abi: ContractABI) -> None:
+            self.address, self.abi = address, abi
+
+        def call(self, fn: str, *args):  # type: ignore[no-untyped-def]
+            f = self.abi.function(fn)
+            return f.decode(port.layer.call(self.address, f.encode(args)))
+
+        def send(self, fn: str, *args, sender=None):  # type: ignore[no-untyped-def]
+            return port.layer.send(sender or port.deployer, self.address, self.abi.function(fn).encode(args))
+
+    def deploy(name: str, *args):  # type: ignore[no-untyped-def]
+        artifact = fixture_artifacts[name]
+        abi = ContractABI(artifact["abi"])
+        code = bytes.fromhex(artifact["bytecode"][2:]) + abi.encode_constructor(list(args))
+        receipt = port.layer.send(port.deployer, None, code)
+        return Fixture(receipt.contract_address, abi)
+
+    return deploy

@@ -10,7 +10,6 @@ A bill's id is the canonical hash of its transport document. Parties are registr
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -202,7 +201,7 @@ class BillOfLadingClient(ContractClient):
         """Sign an endorsement off-chain (EIP-712) for anyone to relay with :meth:`endorse_by_signature`."""
         bill_bytes = bill_id(bill)
         _org(to, "endorsee")
-        deadline = int(time.time()) + valid_for if deadline is None else to_uint(deadline, 256, "deadline")
+        deadline = self.layer.block_timestamp() + valid_for if deadline is None else to_uint(deadline, 256, "deadline")
         nonce = self.nonce_of(signer.address)
         typed = self._typed_endorsement(bill_bytes, to, to_order, nonce, deadline)
         signature = Account.sign_typed_data(signer.key, full_message=typed).signature
@@ -269,8 +268,8 @@ class BillOfLadingClient(ContractClient):
     def record_milestone(
         self, bill: BillRef, milestone: Milestone | str, date: int | None = None, *, sender: LocalAccount
     ) -> Receipt:
-        """The carrier records shipped on board / arrived / discharged (``date``: unix time, default now)."""
-        when = int(time.time()) if date is None else to_uint(date, 40, "milestone date")
+        """The carrier records shipped on board / arrived / discharged (``date``: unix time, default the chain's now)."""
+        when = self.layer.block_timestamp() if date is None else to_uint(date, 40, "milestone date")
         if when == 0:
             raise InputError("milestone date must not be 0")
         return self._send(sender, "recordMilestone", bill_id(bill), Milestone.parse(milestone), when)

@@ -18,7 +18,18 @@ from eth_utils import function_signature_to_4byte_selector, to_checksum_address
 
 from .artifacts import artifact_names, load_artifact
 from .exceptions import ContractError, RevertError
-from .types import AmendmentReason, BillKind, BillState, Milestone, OrgStatus, Role
+from .types import (
+    AmendmentReason,
+    BillKind,
+    BillState,
+    CreditParty,
+    CreditState,
+    CreditTerm,
+    Milestone,
+    OrgStatus,
+    PresentationState,
+    Role,
+)
 
 __all__ = ["ContractError", "RevertError", "decode_revert", "error_class"]
 
@@ -42,6 +53,10 @@ _ENUMS: dict[str, type] = {
     "enum IBillOfLading.Kind": BillKind,
     "enum IBillOfLading.AmendmentReason": AmendmentReason,
     "enum IBillOfLading.Milestone": Milestone,
+    "enum ILetterOfCredit.CreditState": CreditState,
+    "enum ILetterOfCredit.PresentationState": PresentationState,
+    "enum ILetterOfCredit.Party": CreditParty,
+    "enum ILetterOfCredit.Term": CreditTerm,
 }
 
 
@@ -50,6 +65,14 @@ def _abi_type(param: dict[str, Any]) -> str:
         inner = ",".join(_abi_type(c) for c in param["components"])
         return f"({inner}){param['type'][5:]}"
     return str(param["type"])
+
+
+def _enum(internal_type: str) -> type | None:
+    if internal_type == "enum ITradeDocuments.DocType":
+        from .trade_documents import DocType  # documents import this module's neighbours: resolve late
+
+        return DocType
+    return _ENUMS.get(internal_type)
 
 
 def _convert(param: dict[str, Any], value: Any) -> Any:
@@ -61,7 +84,7 @@ def _convert(param: dict[str, Any], value: Any) -> Any:
         return [_convert(inner, v) for v in value]
     if kind == "tuple":
         return tuple(_convert(c, v) for c, v in zip(param["components"], value))
-    enum = _ENUMS.get(param.get("internalType", ""))
+    enum = _enum(str(param.get("internalType", "")))
     if enum is not None:
         return enum(value)
     if param["type"] == "address":

@@ -22,7 +22,10 @@ from .config import Network, deployer_account, get_network
 from .deploy import DeployResult, Log, deploy_suite, load_records
 from .exceptions import ConfigurationError, DeploymentError, PortchainError
 from .bol import BillOfLadingClient
+from .lc import LetterOfCreditClient
 from .registry import RegistryClient
+from .token import TokenClient
+from .tradedocs import TradeDocumentsClient
 from .tx import TransactionLayer
 
 
@@ -94,6 +97,27 @@ class Port:
     def bol(self) -> BillOfLadingClient:
         """Electronic bills of lading."""
         return self._client(BillOfLadingClient)  # type: ignore[no-any-return]
+
+    @property
+    def docs(self) -> TradeDocumentsClient:
+        """Anchors of invoices, packing lists and certificates."""
+        return self._client(TradeDocumentsClient)  # type: ignore[no-any-return]
+
+    @property
+    def lc(self) -> LetterOfCreditClient:
+        """Letters of credit."""
+        return self._client(LetterOfCreditClient)  # type: ignore[no-any-return]
+
+    @property
+    def token(self) -> TokenClient:
+        """The settlement token: $PORTCHAIN_SETTLEMENT_TOKEN if set, else the local SettlementToken deployment."""
+        if "token" not in self._clients:
+            configured = os.environ.get("PORTCHAIN_SETTLEMENT_TOKEN")
+            if configured:
+                self._clients["token"] = TokenClient(self.layer, configured)
+            else:
+                self._clients["token"] = self._client(TokenClient)
+        return self._clients["token"]  # type: ignore[no-any-return]
 
     # -- local-chain helpers -----------------------------------------------------------------------------------
 

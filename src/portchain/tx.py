@@ -228,6 +228,10 @@ class TransactionLayer:
             raise self._revert_from(response["error"], "eth_call")
         return bytes.fromhex(response["result"][2:])
 
+    def block_timestamp(self) -> int:
+        """The chain's time: the latest block's timestamp (a local chain's clock may run ahead of the wall's)."""
+        return int(self.request("eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
+
     def get_code(self, address: str) -> bytes:
         return bytes.fromhex(self.request("eth_getCode", [address, "latest"])[2:])
 

@@ -15,7 +15,7 @@ portchain.exceptions.InputError: document hash must be 32 bytes (64 hex digits),
 from __future__ import annotations
 
 import re
-from enum import IntEnum
+from enum import IntEnum, IntFlag
 from typing import Iterable, Union
 
 from eth_utils import is_checksum_address, is_hex_address, to_checksum_address
@@ -186,3 +186,80 @@ class Milestone(_ParsableEnum):
     SHIPPED_ON_BOARD = 0
     ARRIVED = 1
     DISCHARGED = 2
+
+
+class CreditState(_ParsableEnum):
+    """Life of a letter of credit, in the order of ``ILetterOfCredit.CreditState``."""
+
+    NONE = 0
+    APPLIED = 1
+    ISSUED = 2
+    EXPIRED = 3
+    CANCELLED = 4
+
+
+class PresentationState(_ParsableEnum):
+    """Life of one presentation under a credit."""
+
+    NONE = 0
+    PRESENTED = 1
+    REFUSED = 2
+    WAIVED = 3
+    HONOURED = 4
+    RETURNED = 5
+
+
+class CreditParty(_ParsableEnum):
+    """The party a credit action needs (``ILetterOfCredit.Party``)."""
+
+    APPLICANT = 0
+    BENEFICIARY = 1
+    ISSUING_BANK = 2
+    ADVISING_BANK = 3
+    CONFIRMING_BANK = 4
+    EXAMINING_BANK = 5
+
+
+class CreditTerm(_ParsableEnum):
+    """A term of a credit or amendment that can be wrong (``ILetterOfCredit.Term``)."""
+
+    AMOUNT = 0
+    TOLERANCE = 1
+    EXPIRY = 2
+    LATEST_SHIPMENT = 3
+    TOKEN = 4
+    TERMS_HASH = 5
+    CHANGES = 6
+    PARTIES = 7
+    REQUIRED_DOCUMENTS = 8
+
+
+class Discrepancy(IntFlag):
+    """Discrepancy codes of a presentation: bits 0-3 are found on-chain, 8-15 are for the banks' own findings."""
+
+    MISSING_DOCUMENT = 1 << 0
+    DOCUMENT_NOT_ANCHORED = 1 << 1
+    LATE_SHIPMENT = 1 << 2
+    INVOICE_NOT_BY_BENEFICIARY = 1 << 3
+    DOCUMENTS_INCONSISTENT = 1 << 8
+    GOODS_DESCRIPTION = 1 << 9
+    QUANTITY_OR_AMOUNT = 1 << 10
+    OTHER = 1 << 15
+
+    @classmethod
+    def parse_list(cls, names: "Iterable[str | int] | str") -> "Discrepancy":
+        """Codes from names (comma-separated text or a list) or ints; refuses unknown names."""
+        items = names.split(",") if isinstance(names, str) else list(names)
+        result = cls(0)
+        for item in items:
+            if isinstance(item, int):
+                result |= cls(item)
+                continue
+            key = str(item).strip().upper().replace("-", "_")
+            if not key:
+                continue
+            if key not in cls.__members__:
+                valid = ", ".join(m.lower().replace("_", "-") for m in cls.__members__)
+                raise InputError(f"unknown discrepancy {item!r}; one of: {valid}")
+            result |= cls[key]
+        return result

@@ -1,0 +1,382 @@
+"""Client of ``LetterOfCredit``: documentary credits under UCP 600 with escrow and delivery versus payment.
+
+>>> terms = CreditTerms(terms_hash=..., token=port.token.address, amount=to_units("184000", 6),   # doctest: +SKIP
+...                     beneficiary=shipper_org, issuing_bank=bank_org, expiry=..., latest_shipment=...,
+...                     tolerance_bps=1000, required_documents=[DocType.COMMERCIAL_INVOICE])
+>>> credit = port.lc.apply(terms, sender=applicant)        # the applicant's address pays the escrow  # doctest: +SKIP
+>>> port.lc.issue(credit, sender=bank)                                                              # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+from eth_account.signers.local import LocalAccount
+
+from .bol import BillOfLadingClient, BillRef, bill_id
+from .client import ContractClient
+from .exceptions import InputError
+from .tx import Receipt
+from .types import (
+    CreditState,
+    Discrepancy,
+    HexLike,
+    PresentationState,
+    to_address,
+    to_hash32,
+    to_uint,
+)
+
+MAX_TOLERANCE_BPS = 1_000
+DEFAULT_PRESENTATION_DAYS = 21
+
+
+def _doc_types() -> Any:
+    from .trade_documents import DocType
+
+    return DocType
+
+
+def documents_mask(documents: Iterable[Any]) -> int:
+    """The bit set of required document types (``DocType`` members, names or numbers)."""
+    doc_type = _doc_types()
+    mask = 0
+    for item in documents:
+        mask |= 1 << int(doc_type.parse(item))
+    return mask
+
+
+def _timestamp(value: int | dt.date | dt.datetime, what: str) -> int:
+    if isinstance(value, dt.datetime):
+        return int(value.timestamp())
+    if isinstance(value, dt.date):
+        return int(dt.datetime(value.year, value.month, value.day, 23, 59, 59, tzinfo=dt.timezone.utc).timestamp())
+    return to_uint(value, 40, what)
+
+
+@dataclass(frozen=True)
+class CreditTerms:
+    """The key terms of an application (SWIFT MT700 fields in brackets); the full terms stay off-chain."""
+
+    terms_hash: HexLike
+    token: str
+    amount: int  # 32B, smallest token units
+    beneficiary: int
+    issuing_bank: int
+    expiry: int | dt.date | dt.datetime  # 31D
+    latest_shipment: int | dt.date | dt.datetime  # 44C
+    tolerance_bps: int = 0  # 39A: 1000 = "about" (+/-10%)
+    presentation_days: int = DEFAULT_PRESENTATION_DAYS  # 48
+    partial_drawings: bool = False  # 43P
+    required_documents: Sequence[Any] = field(default_factory=tuple)  # 46A
+    advising_bank: int = 0
+    confirming_bank: int = 0
+
+    def encode(self) -> tuple[Any, ...]:
+        """The ``Terms`` tuple for the contract, validated."""
+        expiry = _timestamp(self.expiry, "expiry")
+        latest = _timestamp(self.latest_shipment, "latest shipment date")
+        if to_uint(self.amount, 96, "amount") == 0:
+            raise InputError("amount must be positive")
+        if not 0 <= self.tolerance_bps <= MAX_TOLERANCE_BPS:
+            raise InputError(f"tolerance must be 0 to {MAX_TOLERANCE_BPS} basis points (UCP 600 'about' = 1000)")
+        if not 1 <= self.presentation_days <= 255:
+            raise InputError("presentation period must be 1 to 255 days")
+        if latest > expiry:
+            raise InputError("the latest shipment date must not be after expiry")
+        for what, org in (("beneficiary", self.beneficiary), ("issuing bank", self.issuing_bank)):
+            if to_uint(org, 32, what) == 0:
+                raise InputError(f"{what} organisation must be set")
+        return (
+            to_hash32(self.terms_hash, "terms hash"),
+            to_address(self.token, "token"),
+            self.amount,
+            self.tolerance_bps,
+            expiry,
+            latest,
+            self.presentation_days,
+            bool(self.partial_drawings),
+            documents_mask(self.required_documents),
+            self.beneficiary,
+            self.issuing_bank,
+            to_uint(self.advising_bank, 32, "advising bank"),
+            to_uint(self.confirming_bank, 32, "confirming bank"),
+        )
+
+
+@dataclass(frozen=True)
+class Credit:
+    """Everything the chain holds about one credit."""
+
+    id: int
+    state: CreditState
+    advised: bool
+    confirmed: bool
+    confirmation_lapsed: bool
+    cancellation_consented: bool
+    bill_to_issuer: bool
+    partial_drawings: bool
+    tolerance_bps: int
+    presentation_days: int
+    required_documents: int
+    applicant: int
+    beneficiary: int
+    issuing_bank: int
+    advising_bank: int
+    confirming_bank: int
+    expiry: int
+    latest_shipment: int
+    token: str
+    payer: str
+    amount: int
+    max_drawable: int
+    escrowed: int
+    reserved: int
+    available: int
+    presentations: int
+    amendments: int
+    amendment_pending: bool
+    terms_hash: bytes
+    application_block: int
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in self.__dict__.items():
+            camel = "".join(p if i == 0 else p.title() for i, p in enumerate(key.split("_")))
+            out[camel] = value.name if isinstance(value, CreditState) else "0x" + value.hex() if isinstance(value, bytes) else value
+        return out
+
+
+@dataclass(frozen=True)
+class Presentation:
+    """One presentation under a credit."""
+
+    credit: int
+    number: int
+    state: PresentationState
+    discrepancies: Discrepancy
+    presented_at: int
+    examination_deadline: int
+    amount: int
+    payee: str
+    bill: bytes
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "credit": self.credit,
+            "number": self.number,
+            "state": self.state.name,
+            "discrepancies": [d.name for d in Discrepancy if d in self.discrepancies],
+            "presentedAt": self.presented_at,
+            "examinationDeadline": self.examination_deadline,
+            "amount": self.amount,
+            "payee": self.payee,
+            "bill": "0x" + self.bill.hex(),
+        }
+
+
+_CHANGE_AMOUNT, _CHANGE_EXPIRY, _CHANGE_LATEST_SHIPMENT, _CHANGE_TERMS_HASH = 1, 2, 4, 8
+_EVENTS = (
+    "CreditApplied", "CreditIssued", "CreditAdvised", "CreditConfirmed", "AmendmentIssued", "AmendmentAccepted",
+    "AmendmentRejected", "AmendmentConfirmationDeclined", "DocumentsPresented", "PresentationRefused",
+    "DiscrepanciesWaived", "PresentationHonoured", "DocumentsReturned", "CancellationConsented", "CreditClosed",
+)
+
+
+def _credit_id(value: int) -> int:
+    if to_uint(value, 256, "credit id") == 0:
+        raise InputError("credit id must be positive")
+    return value
+
+
+def _number(value: int) -> int:
+    if to_uint(value, 16, "presentation number") == 0:
+        raise InputError("presentation number must be positive")
+    return value
+
+
+class LetterOfCreditClient(ContractClient):
+    """Documentary credits."""
+
+    contract_name = "LetterOfCredit"
+    _escrow_org: int | None = None
+
+    def escrow_organisation(self) -> int:
+        """The registry organisation this contract holds presented bills as (asked once per client)."""
+        if self._escrow_org is None:
+            from .registry import RegistryClient
+
+            self._escrow_org = RegistryClient(self.layer, self._call("registry")).org_of(self.address)
+        return self._escrow_org
+
+    # -- application and issuance ------------------------------------------------------------------------------
+
+    def apply(self, terms: CreditTerms, *, sender: LocalAccount, permit: Any = None) -> int:
+        """Apply (applicant); ``sender``'s address pays the escrow at issuance. Give ``permit`` (a
+        :class:`~portchain.token.SignedPermit`) to authorise it in the same transaction, else approve first."""
+        encoded = terms.encode()
+        if permit is None:
+            receipt = self._send(sender, "applyForCredit", encoded)
+        else:
+            receipt = self._send(
+                sender, "applyForCreditWithPermit", encoded, permit.deadline, permit.v, permit.r, permit.s
+            )
+        (event,) = self.events(receipt, "CreditApplied")
+        return int(event.args["id"])
+
+    def issue(self, credit: int, *, bill_to_issuer: bool = False, sender: LocalAccount) -> Receipt:
+        """Issue (issuing bank): the maximum drawable amount moves from the payer into escrow."""
+        return self._send(sender, "issue", _credit_id(credit), bool(bill_to_issuer))
+
+    def advise(self, credit: int, *, sender: LocalAccount) -> Receipt:
+        return self._send(sender, "advise", _credit_id(credit))
+
+    def confirm(self, credit: int, *, sender: LocalAccount) -> Receipt:
+        return self._send(sender, "confirm", _credit_id(credit))
+
+    # -- amendments ----------------------------------------------------------------------------------------------
+
+    def amend(
+        self,
+        credit: int,
+        *,
+        amount: int | None = None,
+        expiry: int | dt.date | None = None,
+        latest_shipment: int | dt.date | None = None,
+        terms_hash: HexLike | None = None,
+        sender: LocalAccount,
+    ) -> Receipt:
+        """Issue an amendment (issuing bank); an increase is escrowed at once."""
+        changes = 0
+        values: list[Any] = [0, 0, 0, 0, bytes(32)]
+        if amount is not None:
+            changes |= _CHANGE_AMOUNT
+            values[1] = to_uint(amount, 96, "amount")
+        if expiry is not None:
+            changes |= _CHANGE_EXPIRY
+            values[2] = _timestamp(expiry, "expiry")
+        if latest_shipment is not None:
+            changes |= _CHANGE_LATEST_SHIPMENT
+            values[3] = _timestamp(latest_shipment, "latest shipment date")
+        if terms_hash is not None:
+            changes |= _CHANGE_TERMS_HASH
+            values[4] = to_hash32(terms_hash, "terms hash")
+        if changes == 0:
+            raise InputError("an amendment must change something")
+        values[0] = changes
+        return self._send(sender, "amend", _credit_id(credit), tuple(values))
+
+    def accept_amendment(self, credit: int, *, changes: int | None = None, sender: LocalAccount) -> Receipt:
+        """Accept the pending amendment (beneficiary). Naming only some of its ``changes`` is a rejection."""
+        if changes is None:
+            changes = self.pending_amendment(credit)[0]
+        return self._send(sender, "acceptAmendment", _credit_id(credit), to_uint(changes, 8, "changes"))
+
+    def reject_amendment(self, credit: int, *, sender: LocalAccount) -> Receipt:
+        return self._send(sender, "rejectAmendment", _credit_id(credit))
+
+    def decline_amendment_confirmation(self, credit: int, *, sender: LocalAccount) -> Receipt:
+        return self._send(sender, "declineAmendmentConfirmation", _credit_id(credit))
+
+    def pending_amendment(self, credit: int) -> tuple[int, int, int, int, bytes, int]:
+        """(changes, amount, expiry, latest shipment, terms hash, number); changes 0 when none is pending."""
+        (changes, amount, expiry, latest, terms), number = self._call("pendingAmendmentOf", _credit_id(credit))
+        return int(changes), int(amount), int(expiry), int(latest), bytes(terms), int(number)
+
+    # -- presentation and examination ---------------------------------------------------------------------------
+
+    def present(
+        self,
+        credit: int,
+        amount: int,
+        documents: Sequence[Any],
+        bill: BillRef,
+        *,
+        payee: str | None = None,
+        sender: LocalAccount,
+        bol: BillOfLadingClient,
+        valid_for: int = 3600,
+    ) -> int:
+        """Present documents and the bill (beneficiary). ``sender`` signs the bill's endorsement to the credit's
+        escrow off-chain and sends the presentation; returns the presentation's number."""
+        bill_bytes = bill_id(bill)
+        hashes = [d.hash() if hasattr(d, "hash") and callable(d.hash) else to_hash32(d, "document hash") for d in documents]
+        endorsement = bol.sign_endorsement(bill_bytes, self.escrow_organisation(), signer=sender, valid_for=valid_for)
+        receipt = self._send(
+            sender,
+            "present",
+            _credit_id(credit),
+            (to_uint(amount, 96, "amount"), hashes, bill_bytes, to_address(payee or sender.address, "payee")),
+            (endorsement.nonce, endorsement.deadline, endorsement.signature),
+        )
+        (event,) = self.events(receipt, "DocumentsPresented")
+        return int(event.args["presentation"])
+
+    def honour(self, credit: int, number: int, *, sender: LocalAccount) -> Receipt:
+        """Honour (examining bank): funds to the payee and the bill onwards, in one transaction."""
+        return self._send(sender, "honour", _credit_id(credit), _number(number))
+
+    def refuse(self, credit: int, number: int, discrepancies: Iterable[Any] | str | int, *, sender: LocalAccount) -> Receipt:
+        """Refuse (examining bank) in one notice listing every discrepancy."""
+        codes = discrepancies if isinstance(discrepancies, int) else Discrepancy.parse_list(discrepancies)
+        return self._send(sender, "refuse", _credit_id(credit), _number(number), to_uint(int(codes), 16, "discrepancies"))
+
+    def waive(self, credit: int, number: int, *, sender: LocalAccount) -> Receipt:
+        """Waive the discrepancies (applicant)."""
+        return self._send(sender, "waive", _credit_id(credit), _number(number))
+
+    def return_documents(self, credit: int, number: int, *, sender: LocalAccount) -> Receipt:
+        """Final refusal (examining bank): the bill goes back to the beneficiary."""
+        return self._send(sender, "returnDocuments", _credit_id(credit), _number(number))
+
+    def claim(self, credit: int, number: int, *, sender: LocalAccount) -> Receipt:
+        """Claim honour after the examination deadline passed without a refusal (beneficiary)."""
+        return self._send(sender, "claim", _credit_id(credit), _number(number))
+
+    def set_holiday(self, day: dt.date | int, holiday: bool = True, *, sender: LocalAccount) -> Receipt:
+        """Mark (or clear) a holiday on the sending bank's calendar."""
+        number = (day - dt.date(1970, 1, 1)).days if isinstance(day, dt.date) else to_uint(day, 32, "day")
+        return self._send(sender, "setHoliday", number, bool(holiday))
+
+    # -- closing ---------------------------------------------------------------------------------------------------
+
+    def expire(self, credit: int, *, sender: LocalAccount) -> Receipt:
+        """Close an expired credit (anyone): the rest of the escrow goes back to the payer."""
+        return self._send(sender, "expire", _credit_id(credit))
+
+    def consent_to_cancellation(self, credit: int, *, sender: LocalAccount) -> Receipt:
+        return self._send(sender, "consentToCancellation", _credit_id(credit))
+
+    def cancel(self, credit: int, *, sender: LocalAccount) -> Receipt:
+        return self._send(sender, "cancel", _credit_id(credit))
+
+    # -- queries -----------------------------------------------------------------------------------------------------
+
+    def credit(self, credit: int) -> Credit:
+        """Everything about the credit in one call (raises ``errors.UnknownCredit``)."""
+        values = self._call("creditOf", _credit_id(credit))
+        return Credit(credit, CreditState(values[0]), *values[1:])
+
+    def presentation(self, credit: int, number: int) -> Presentation:
+        state, discrepancies, presented_at, deadline, amount, payee, bill = self._call(
+            "presentationOf", _credit_id(credit), _number(number)
+        )
+        return Presentation(
+            credit, number, PresentationState(state), Discrepancy(discrepancies), presented_at, deadline, amount,
+            payee, bytes(bill),
+        )
+
+    def examination_deadline(self, bank: int, timestamp: int) -> int:
+        return int(self._call("examinationDeadline", to_uint(bank, 32, "bank"), to_uint(timestamp, 256, "timestamp")))
+
+    def history(self, credit: int) -> list[tuple[str, int, dict[str, Any]]]:
+        """(event, block, arguments) of every step, from the application's block, by the indexed credit id."""
+        start = self.credit(credit).application_block
+        topics = [["0x" + self.abi.event_topic(name).hex() for name in _EVENTS], "0x" + credit.to_bytes(32, "big").hex()]
+        events = self.abi.decode_logs(self.layer.get_logs(self.address, topics, start), self.address)
+        return [
+            (e.name, e.block_number, {k: v for k, v in e.args.items() if k != "id"})
+            for e in sorted(events, key=lambda e: (e.block_number, e.log_index))
+        ]

@@ -1,0 +1,118 @@
+"""Client of the settlement token: any ERC-20 (with EIP-2612 permit where the token has it), and the local faucet.
+
+Amounts on the chain are integers in the token's smallest unit; :func:`to_units` and :func:`from_units` convert
+decimal strings without floats:
+
+>>> to_units("1234.56", 6)
+1234560000
+>>> from_units(1234560000, 6)
+'1234.56'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+
+from .client import ContractClient
+from .exceptions import InputError
+from .tx import Receipt
+from .types import to_address, to_uint
+
+
+def to_units(amount: str | int | Decimal, decimals: int) -> int:
+    """A decimal amount ("1234.56") in the token's smallest unit; refuses more decimals than the token has."""
+    try:
+        value = Decimal(str(amount))
+    except InvalidOperation:
+        raise InputError(f"amount must be a decimal number, got {amount!r}") from None
+    units = value.scaleb(decimals)
+    if units != units.to_integral_value() or units < 0:
+        raise InputError(f"amount {amount} is negative or has more than {decimals} decimals")
+    return int(units)
+
+
+def from_units(units: int, decimals: int) -> str:
+    """The decimal string of an amount in the token's smallest unit."""
+    text = f"{Decimal(units).scaleb(-decimals):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@dataclass(frozen=True)
+class SignedPermit:
+    """An EIP-2612 permit: ``owner`` lets ``spender`` move ``value`` until ``deadline``."""
+
+    owner: str
+    spender: str
+    value: int
+    deadline: int
+    v: int
+    r: bytes
+    s: bytes
+
+
+class TokenClient(ContractClient):
+    """An ERC-20 token (the ABI of portchain's SettlementToken covers ERC-20, permit and the faucet)."""
+
+    contract_name = "SettlementToken"
+    _decimals: int | None = None
+
+    def balance_of(self, account: str) -> int:
+        return int(self._call("balanceOf", to_address(account)))
+
+    def allowance(self, owner: str, spender: str) -> int:
+        return int(self._call("allowance", to_address(owner), to_address(spender)))
+
+    @property
+    def decimals(self) -> int:
+        """The token's decimals (asked once per client)."""
+        if self._decimals is None:
+            self._decimals = int(self._call("decimals"))
+        return self._decimals
+
+    @property
+    def symbol(self) -> str:
+        return str(self._call("symbol"))
+
+    def approve(self, spender: str, value: int, *, sender: LocalAccount) -> Receipt:
+        return self._send(sender, "approve", to_address(spender), to_uint(value, 256, "allowance"))
+
+    def transfer(self, to: str, value: int, *, sender: LocalAccount) -> Receipt:
+        return self._send(sender, "transfer", to_address(to), to_uint(value, 256, "amount"))
+
+    def mint(self, to: str, value: int, *, sender: LocalAccount) -> Receipt:
+        """Faucet (local chains): mint ``value`` units to ``to``."""
+        return self._send(sender, "mint", to_address(to), to_uint(value, 256, "amount"))
+
+    def sign_permit(self, owner: LocalAccount, spender: str, value: int, deadline: int) -> SignedPermit:
+        """Sign an EIP-2612 permit off-chain (no transaction)."""
+        spender = to_address(spender)
+        nonce = int(self._call("nonces", owner.address))
+        name = str(self._call("name"))
+        typed = {
+            "types": {
+                "EIP712Domain": [
+                    {"name": "name", "type": "string"},
+                    {"name": "version", "type": "string"},
+                    {"name": "chainId", "type": "uint256"},
+                    {"name": "verifyingContract", "type": "address"},
+                ],
+                "Permit": [
+                    {"name": "owner", "type": "address"},
+                    {"name": "spender", "type": "address"},
+                    {"name": "value", "type": "uint256"},
+                    {"name": "nonce", "type": "uint256"},
+                    {"name": "deadline", "type": "uint256"},
+                ],
+            },
+            "primaryType": "Permit",
+            "domain": {"name": name, "version": "1", "chainId": self.layer.chain_id, "verifyingContract": self.address},
+            "message": {"owner": owner.address, "spender": spender, "value": value, "nonce": nonce, "deadline": deadline},
+        }
+        signed = Account.sign_typed_data(owner.key, full_message=typed)
+        return SignedPermit(
+            owner.address, spender, value, deadline, signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
+        )
