@@ -19,13 +19,15 @@ class CountingLayer(TransactionLayer):
         return super().raw_request(method, params)
 
 
-def test_three_round_trips_per_transaction_once_warm(port, admin, parties) -> None:  # type: ignore[no-untyped-def]
+def test_three_kinds_of_round_trip_per_transaction_once_warm(port, admin, parties) -> None:  # type: ignore[no-untyped-def]
     layer = CountingLayer(port.layer.rpc_url)
     registry = type(port.registry)(layer, port.registry.address)
     registry.add_signer(parties[Role.BANK].org_id, Account.create().address, sender=admin)
     layer.methods.clear()
     registry.add_signer(parties[Role.BANK].org_id, Account.create().address, sender=admin)
-    assert layer.methods == ["eth_estimateGas", "eth_sendRawTransaction", "eth_getTransactionReceipt"]
+    # no chain id, nonce or fee look-ups once warm; the receipt may take more than one poll if the node is busy
+    assert layer.methods[:3] == ["eth_estimateGas", "eth_sendRawTransaction", "eth_getTransactionReceipt"]
+    assert set(layer.methods[3:]) <= {"eth_getTransactionReceipt"}
 
 
 def test_explicit_gas_skips_the_estimate(port, admin, parties) -> None:  # type: ignore[no-untyped-def]
