@@ -17,6 +17,7 @@ EXPECTED = [
     "bol.draft", "bol.approve", "bol.issue", "bol.transfer", "bol.endorse", "bol.blank_endorse", "bol.reject",
     "bol.sign", "bol.surrender", "bol.accept_surrender", "bol.endorse_by_signature", "bol.surrender_for_amendment",
     "bol.amend", "bol.batch_issue_per_bill",
+    "doc.anchor", "lc.apply", "lc.issue", "lc.present", "lc.refuse", "lc.waive", "lc.honour",
 ]
 
 

@@ -11,7 +11,7 @@ from typing import Callable
 from eth_utils import keccak
 
 from .config import dev_account
-from .devnet import onboard_parties
+from .devnet import Party, onboard_parties
 from .port import Port, connect
 from .tx import Receipt
 from .types import BillKind, Role
@@ -24,6 +24,8 @@ BARS: dict[str, int] = {
     "bol.surrender": 40_000,
     "bol.accept_surrender": 40_000,
     "bol.batch_issue_per_bill": 60_000,
+    "lc.honour": 120_000,
+    "doc.anchor": 55_000,
 }
 
 
@@ -40,7 +42,9 @@ def measure_gas() -> dict[str, int]:
         for name, record in deployed.records.items():
             report[f"deploy.{name}"] = int(record["receipt"]["gasUsed"])
         _registry(port, report)
-        _bill_of_lading(port, report)
+        parties = onboard_parties(port)
+        _bill_of_lading(port, report, parties)
+        _letter_of_credit(port, report, parties)
     return report
 
 
@@ -61,8 +65,7 @@ def _registry(port: Port, report: dict[str, int]) -> None:
     report["registry.revoke"] = registry.revoke(org, "licence withdrawn", sender=admin).gas_used
 
 
-def _bill_of_lading(port: Port, report: dict[str, int]) -> None:
-    parties = onboard_parties(port)
+def _bill_of_lading(port: Port, report: dict[str, int], parties: dict[Role, Party]) -> None:
     carrier, shipper = parties[Role.CARRIER], parties[Role.SHIPPER]
     bank, consignee, forwarder = parties[Role.BANK], parties[Role.CONSIGNEE], parties[Role.FORWARDER]
     bol = port.bol
@@ -100,3 +103,58 @@ def _bill_of_lading(port: Port, report: dict[str, int]) -> None:
     for item in batch:
         bol.approve(item, sender=shipper.account)
     report["bol.batch_issue_per_bill"] = bol.issue_batch(batch, sender=carrier.account).gas_used // len(batch)
+
+
+def _letter_of_credit(port: Port, report: dict[str, int], parties: dict[Role, Party]) -> None:
+    from .lc import CreditTerms
+    from .trade_documents import DocType, sample_commercial_invoice, sample_packing_list
+
+    applicant, beneficiary, bank = parties[Role.CONSIGNEE], parties[Role.SHIPPER], parties[Role.BANK]
+    carrier, admin, lc, bol = parties[Role.CARRIER], port.deployer, port.lc, port.bol
+    token = port.token
+    token.mint(applicant.address, 10**12, sender=admin)
+    token.approve(lc.address, 2**256 - 1, sender=applicant.account)
+    now = port.layer.block_timestamp()
+
+    def shipped_bill(name: str) -> bytes:
+        bill = bol.draft(_doc(name), BillKind.TO_ORDER, shipper=beneficiary.org_id, sender=carrier.account)
+        bol.approve(bill, sender=beneficiary.account)
+        bol.issue(bill, sender=carrier.account)
+        bol.record_milestone(bill, "shipped-on-board", now - 86_400, sender=carrier.account)
+        return bill
+
+    def credit() -> int:
+        terms = CreditTerms(
+            terms_hash=_doc(f"terms {len(report)}"), token=token.address, amount=184_000 * 10**6,
+            beneficiary=beneficiary.org_id, issuing_bank=bank.org_id, expiry=now + 60 * 86_400,
+            latest_shipment=now + 30 * 86_400, tolerance_bps=1_000,
+            required_documents=[DocType.COMMERCIAL_INVOICE, DocType.PACKING_LIST],
+        )
+        return lc.apply(terms, sender=applicant.account)
+
+    invoice, packing = sample_commercial_invoice(), sample_packing_list()
+    bill = shipped_bill("lc bill")
+    report["doc.anchor"] = port.docs.anchor(invoice, subject=bill, sender=beneficiary.account).gas_used
+    port.docs.anchor(packing, subject=bill, sender=beneficiary.account)
+
+    first = credit()
+    report["lc.apply"] = _last_gas(port)
+    report["lc.issue"] = lc.issue(first, sender=bank.account).gas_used
+    # a fresh payee: its first token balance costs a new storage slot, the dearest case
+    payee = dev_account(17).address
+    number = lc.present(first, 184_000 * 10**6, [invoice, packing], bill, payee=payee, sender=beneficiary.account, bol=bol)
+    report["lc.present"] = _last_gas(port)
+    report["lc.honour"] = lc.honour(first, number, sender=bank.account).gas_used
+
+    second = credit()
+    lc.issue(second, sender=bank.account)
+    discrepant = shipped_bill("lc discrepant bill")
+    number = lc.present(second, 184_000 * 10**6, [invoice], discrepant, payee=payee, sender=beneficiary.account, bol=bol)
+    report["lc.refuse"] = lc.refuse(second, number, "missing-document", sender=bank.account).gas_used
+    report["lc.waive"] = lc.waive(second, number, sender=applicant.account).gas_used
+
+
+def _last_gas(port: Port) -> int:
+    """Gas of the transaction just sent (for calls that return an id rather than a receipt)."""
+    assert port.layer.last_receipt is not None
+    return port.layer.last_receipt.gas_used

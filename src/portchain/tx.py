@@ -183,6 +183,7 @@ class TransactionLayer:
         self._nonces: dict[str, int] = {}
         self._fees: tuple[float, int, int] | None = None
         self._chain_id: int | None = None
+        self.last_receipt: Receipt | None = None
 
     # -- raw JSON-RPC ----------------------------------------------------------------------------------------
 
@@ -291,7 +292,7 @@ class TransactionLayer:
         receipt = self._wait(tx_hash)
         if int(receipt["status"], 16) != 1:
             raise self._mined_revert(tx, receipt)
-        return Receipt(
+        self.last_receipt = Receipt(
             tx_hash=tx_hash,
             block_number=int(receipt["blockNumber"], 16),
             gas_used=int(receipt["gasUsed"], 16),
@@ -299,6 +300,7 @@ class TransactionLayer:
             logs=receipt["logs"],
             raw=receipt,
         )
+        return self.last_receipt
 
     def reset_nonces(self) -> None:
         """Forget cached nonces (after a chain snapshot was reverted, or another client sent from a key)."""

@@ -4,7 +4,6 @@ reject-surrender|amend|void|milestone|show|history."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import re
 import time
 from pathlib import Path
@@ -12,7 +11,20 @@ from typing import Any
 
 from ..exceptions import InputError
 from ..types import BillState
-from ._common import ACTOR, COMMON, NETWORK, Parser, connect_persistent, emit, org_id, sender, subparser, tx_json, tx_text
+from ._common import (
+    ACTOR,
+    COMMON,
+    NETWORK,
+    Parser,
+    connect_persistent,
+    emit,
+    org_id,
+    parse_date,
+    sender,
+    subparser,
+    tx_json,
+    tx_text,
+)
 
 
 def bill_ref(text: str) -> bytes:
@@ -32,18 +44,6 @@ def _bill_arg(text: str) -> bytes:
         return bill_ref(text)
     except InputError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _date(text: str | None) -> int | None:
-    if text is None:
-        return None
-    if text.isdigit():
-        return int(text)
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"date must be YYYY-MM-DD or unix seconds, got {text!r}") from None
-    return int(dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.timezone.utc).timestamp())
 
 
 def _when(seconds: int) -> str:
@@ -122,7 +122,7 @@ def cmd_bol(args: argparse.Namespace) -> int:
         elif action == "void":
             receipt, what = bol.void_draft(args.bill, sender=account), "voided the draft"
         else:  # milestone
-            receipt = bol.record_milestone(args.bill, args.milestone, _date(args.date), sender=account)
+            receipt = bol.record_milestone(args.bill, args.milestone, parse_date(args.date), sender=account)
             what = f"recorded {args.milestone}"
         emit(args, tx_json(receipt), f"{what} {tx_text(receipt)}")
     return 0

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any, Callable, NoReturn
@@ -139,3 +141,50 @@ def require(condition: bool, message: str) -> None:
     """Bad usage that argparse cannot express."""
     if not condition:
         raise InputError(message)
+
+
+def parse_date(text: str | None) -> int | None:
+    """A date given as YYYY-MM-DD (noon UTC) or unix seconds; None stays None."""
+    if text is None:
+        return None
+    if text.isdigit():
+        return int(text)
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"date must be YYYY-MM-DD or unix seconds, got {text!r}") from None
+    return int(dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.timezone.utc).timestamp())
+
+
+def end_of_day(text: str) -> int:
+    """A deadline given as YYYY-MM-DD (23:59:59 UTC that day) or unix seconds."""
+    if text.isdigit():
+        return int(text)
+    noon = parse_date(text)
+    assert noon is not None
+    return noon + 12 * 3600 - 1
+
+
+def hash_or_file(text: str) -> bytes:
+    """A 32-byte hash (0x + 64 hex digits), or the canonical hash of a JSON document file."""
+    if re.fullmatch(r"0x[0-9a-fA-F]{64}", text):
+        return bytes.fromhex(text[2:])
+    path = Path(text)
+    if path.is_file():
+        from ..documents import document_hash
+
+        return document_hash(path.read_bytes())
+    raise InputError(f"{text!r} is neither a hash (0x + 64 hex digits) nor a document file")
+
+
+def argument(convert: Callable[[str], Any]) -> Callable[[str], Any]:
+    """An argparse type from a converter that raises InputError (so the message reaches the user)."""
+
+    def parse(text: str) -> Any:
+        try:
+            return convert(text)
+        except InputError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = convert.__name__
+    return parse
