@@ -12,7 +12,7 @@ import traceback
 from typing import Sequence
 
 from ..exceptions import ConfigurationError, ContractError, InputError, PortchainError
-from . import _bol, _core, _registry
+from . import _bol, _core, _doc, _lc, _registry, _token
 from ._common import Parser
 
 EXAMPLES = """examples:
@@ -25,6 +25,8 @@ EXAMPLES = """examples:
   portchain registry show 1 --json
   portchain bol draft shipment.json --kind to-order --shipper 2 --as carrier
   portchain bol history shipment.json
+  portchain doc anchor invoice.json --subject shipment.json --as shipper
+  portchain lc show 1
   portchain gas --json
   portchain demo
 """
@@ -46,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     _core.register(sub)
     _registry.register(sub)
     _bol.register(sub)
+    _doc.register(sub)
+    _lc.register(sub)
+    _token.register(sub)
     return parser
 
 

@@ -1,0 +1,78 @@
+"""portchain doc anchor|verify|show: trade documents anchored by the organisations that issue them."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from ..exceptions import InputError
+from ._common import ACTOR, COMMON, NETWORK, Parser, connect_persistent, emit, sender, subparser, tx_json, tx_text
+
+
+def _document(text: str) -> Any:
+    """A trade document file (its type read from its documentType), or a bare 32-byte hash."""
+    if re.fullmatch(r"0x[0-9a-fA-F]{64}", text):
+        return bytes.fromhex(text[2:])
+    if Path(text).is_file():
+        from ..trade_documents import load_trade_document
+
+        return load_trade_document(Path(text))
+    raise InputError(f"{text!r} is neither a document hash (0x + 64 hex digits) nor a trade document file")
+
+
+def _describe(anchor: Any) -> str:
+    when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(anchor.anchored_at))
+    return f"0x{anchor.document_hash.hex()}: {anchor.doc_type.name} anchored by organisation {anchor.issuer} at {when}"
+
+
+def cmd_doc(args: argparse.Namespace) -> int:
+    document = _document(args.document)
+    with connect_persistent(args) as port:
+        docs = port.docs
+        if args.doc_action == "anchor":
+            if isinstance(document, bytes) and args.type is None:
+                raise InputError("a bare hash needs --type (commercial-invoice, packing-list, ...)")
+            subject = None
+            if args.subject:
+                from ._bol import bill_ref
+
+                subject = bill_ref(args.subject)
+            receipt = docs.anchor(document, args.type, subject=subject, sender=sender(args, port))
+            digest = document if isinstance(document, bytes) else document.hash()
+            emit(args, {"documentHash": "0x" + digest.hex(), **tx_json(receipt)},
+                 f"anchored 0x{digest.hex()} {tx_text(receipt)}")
+            return 0
+        if args.doc_action == "verify":
+            anchor = docs.verify(document)
+            if anchor is None:
+                digest = document if isinstance(document, bytes) else document.hash()
+                emit(args, {"documentHash": "0x" + digest.hex(), "anchored": False},
+                     f"0x{digest.hex()}: not anchored (this exact document is not on the chain)")
+                return 1
+            emit(args, {**anchor.to_json(), "anchored": True}, "verified: " + _describe(anchor))
+            return 0
+        anchor = docs.anchor_of(document)
+        emit(args, anchor.to_json(), _describe(anchor))
+    return 0
+
+
+def register(sub: Any) -> None:
+    group = sub.add_parser("doc", parents=[COMMON], help="trade documents: anchor, verify, show")
+    actions = group.add_subparsers(dest="doc_action", metavar="ACTION", parser_class=Parser)
+    actions.required = True
+    parents = [COMMON, NETWORK, ACTOR]
+    p = subparser(actions, "anchor", "anchor a document's hash as issued by your organisation",
+                  "portchain doc anchor invoice.json --subject shipment.json --as shipper", parents)
+    p.add_argument("document", help="trade document JSON file, or its hash with --type")
+    p.add_argument("--type", help="commercial-invoice, packing-list, certificate-of-origin, insurance-certificate, "
+                                  "inspection-certificate (read from the file when not given)")
+    p.add_argument("--subject", help="what it belongs to: a bill id or transport document file")
+    p = subparser(actions, "verify", "is this exact document anchored, and by whom? (exit 1 if not)",
+                  "portchain doc verify invoice.json", parents)
+    p.add_argument("document", help="trade document JSON file or hash")
+    p = subparser(actions, "show", "the anchor of a document", "portchain doc show 0x1f...e2 --json", parents)
+    p.add_argument("document", help="trade document JSON file or hash")
+    group.set_defaults(func=cmd_doc)
