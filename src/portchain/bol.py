@@ -2,7 +2,7 @@
 
 A bill's id is the canonical hash of its transport document. Parties are registry organisation ids.
 
->>> bill = port.bol.draft(document, BillKind.TO_ORDER, shipper=2, consignee=0, sender=carrier)   # doctest: +SKIP
+>>> bill = port.bol.draft(document, BillKind.TO_ORDER, shipper=3, consignee=0, sender=carrier)   # doctest: +SKIP
 >>> port.bol.approve(bill, sender=shipper); port.bol.issue(bill, sender=carrier)                 # doctest: +SKIP
 >>> port.bol.status(bill).holder                                                                  # doctest: +SKIP
 2

@@ -23,7 +23,7 @@ EXAMPLES = """examples:
   portchain registry onboard --name "Blue Anchor Line A/S" --registration-id DK-CVR-31000001 \\
       --country DK --roles carrier --signer 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --port NLRTM
   portchain registry show 1 --json
-  portchain bol draft shipment.json --kind to-order --shipper 2 --as carrier
+  portchain bol draft shipment.json --kind to-order --shipper 3 --as carrier
   portchain bol history shipment.json
   portchain doc anchor invoice.json --subject shipment.json --as shipper
   portchain lc show 1

@@ -148,7 +148,7 @@ def register(sub: Any) -> None:
         return p
 
     p = action("draft", "carrier: draft a bill from its transport document",
-               "portchain bol draft shipment.json --kind to-order --shipper 2 --as carrier", bill=False)
+               "portchain bol draft shipment.json --kind to-order --shipper 3 --as carrier", bill=False)
     p.add_argument("document", type=_bill_arg, help="transport document JSON file (or its hash)")
     p.add_argument("--kind", required=True, help="to-order, straight or sea-waybill")
     p.add_argument("--shipper", required=True, type=org_id, help="the shipper's organisation id")
@@ -158,10 +158,10 @@ def register(sub: Any) -> None:
                "portchain bol issue 0x1f...e2 0x77...01 --as carrier", bill=False)
     p.add_argument("bill", nargs="+", type=_bill_arg, help=bill_help)
     p = action("transfer", "holder: pass possession to another organisation",
-               "portchain bol transfer shipment.json --to 4 --as shipper")
+               "portchain bol transfer shipment.json --to 5 --as shipper")
     p.add_argument("--to", required=True, type=org_id, help="recipient organisation id")
     p = action("endorse", "titleholder: endorse to another organisation and deliver",
-               "portchain bol endorse shipment.json --to 4 --to-order --as shipper")
+               "portchain bol endorse shipment.json --to 5 --to-order --as shipper")
     p.add_argument("--to", required=True, type=org_id, help="endorsee organisation id")
     p.add_argument("--to-order", action="store_true", help="endorse to the order of the endorsee")
     action("blank-endorse", "titleholder: endorse in blank (bearer bill)", "portchain bol blank-endorse shipment.json --as bank")
