@@ -13,6 +13,8 @@ from portchain.devnet import Party, onboard_parties
 from portchain.port import Port
 from portchain.types import Role
 
+from .trade import Trade
+
 
 @pytest.fixture(scope="session")
 def session_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Port]:
@@ -90,3 +92,8 @@ def deploy_fixture(port, fixture_artifacts):  # type: ignore[no-untyped-def]
         return Fixture(receipt.contract_address, abi)
 
     return deploy
+
+
+@pytest.fixture
+def trade(port, parties, admin) -> Trade:  # type: ignore[no-untyped-def]
+    return Trade(port, parties, admin)
