@@ -5,6 +5,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {IPortRegistry} from "../access/IPortRegistry.sol";
+import {IExportClearance} from "../customs/IExportClearance.sol";
 import {IBillOfLading} from "./IBillOfLading.sol";
 
 /// @title BillOfLading
@@ -39,6 +40,8 @@ contract BillOfLading is IBillOfLading, EIP712, Nonces {
 
     /// @notice The participant registry every action is checked against.
     IPortRegistry public immutable registry;
+    /// @notice Customs, asked before a shipment is recorded on board (an export must be cleared first).
+    IExportClearance public immutable exportClearance;
 
     /*//////////////////////////////////////////////////////////////
                                   STORAGE
@@ -75,8 +78,10 @@ contract BillOfLading is IBillOfLading, EIP712, Nonces {
     //////////////////////////////////////////////////////////////*/
 
     /// @param registry_ The PortRegistry deployment.
-    constructor(IPortRegistry registry_) EIP712("portchain BillOfLading", "1") {
+    /// @param exportClearance_ The Customs deployment.
+    constructor(IPortRegistry registry_, IExportClearance exportClearance_) EIP712("portchain BillOfLading", "1") {
         registry = registry_;
+        exportClearance = exportClearance_;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -301,6 +306,7 @@ contract BillOfLading is IBillOfLading, EIP712, Nonces {
         Dates storage dates = _dates[id];
         if (milestone == Milestone.SHIPPED_ON_BOARD) {
             if (dates.shippedOnBoard != 0) revert MilestoneOutOfOrder(id, milestone);
+            exportClearance.requireExportCleared(id);
             dates.shippedOnBoard = date;
         } else if (milestone == Milestone.ARRIVED) {
             if (dates.shippedOnBoard == 0 || dates.arrived != 0) revert MilestoneOutOfOrder(id, milestone);

@@ -62,13 +62,19 @@ def _onboard_escrow(ctx: DeployContext) -> None:
 # Dependency order: each contract may name any contract above it in its constructor arguments.
 SUITE: list[ContractSpec] = [
     ContractSpec("PortRegistry", lambda ctx: [ctx.deployer.address]),
-    ContractSpec("BillOfLading", lambda ctx: [ctx.address("PortRegistry")]),
+    ContractSpec("Customs", lambda ctx: [ctx.address("PortRegistry")]),
+    ContractSpec("BillOfLading", lambda ctx: [ctx.address("PortRegistry"), ctx.address("Customs")]),
     ContractSpec("TradeDocuments", lambda ctx: [ctx.address("PortRegistry")]),
     ContractSpec(
         "LetterOfCredit",
         lambda ctx: [ctx.address("PortRegistry"), ctx.address("BillOfLading"), ctx.address("TradeDocuments")],
         wire=_onboard_escrow,
     ),
+    ContractSpec(
+        "CargoRelease",
+        lambda ctx: [ctx.address("PortRegistry"), ctx.address("Customs"), ctx.address("BillOfLading")],
+    ),
+    ContractSpec("VatRebates", lambda ctx: [ctx.address("PortRegistry"), ctx.address("Customs")]),
     ContractSpec(
         "SettlementToken", lambda ctx: ["Port Settlement USD", "pUSD", ctx.deployer.address], local_only=True
     ),

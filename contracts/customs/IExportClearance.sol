@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title IExportClearance
+/// @notice What the bill of lading asks customs before the carrier records a shipment on board.
+interface IExportClearance {
+    /// @notice The carrier cannot record shipped on board before customs clears the linked export declaration.
+    /// @param status The export declaration's ICustoms.Status.
+    error ExportNotCleared(bytes32 bill, bytes32 declaration, uint8 status);
+
+    /// @notice Revert `ExportNotCleared` when `bill` has an export declaration customs has not released.
+    function requireExportCleared(bytes32 bill) external view;
+}

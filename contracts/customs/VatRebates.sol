@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IPortRegistry} from "../access/IPortRegistry.sol";
+import {ICustoms} from "./ICustoms.sol";
+
+/// @title VatRebates
+/// @notice Export VAT rebates: the exporter claims against an export declaration customs cleared and the hash of
+/// the VAT invoice; the TAX authority of the declaration's jurisdiction approves (paid from its treasury) or rejects.
+/// @dev Claim life: CLAIMED --approve--> PAID | --reject--> REJECTED. One claim per export declaration.
+contract VatRebates is ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    enum ClaimStatus {
+        NONE,
+        CLAIMED,
+        PAID,
+        REJECTED
+    }
+
+    struct Claim {
+        ClaimStatus status;
+        uint32 exporter;
+        bytes2 country;
+        uint40 claimedAt;
+        uint96 amount;
+        address payee;
+        bytes32 declaration;
+        bytes32 vatInvoiceHash;
+    }
+
+    struct Treasury {
+        address account;
+        address token;
+    }
+
+    /// @notice The export declaration is not cleared (released) by customs.
+    error DeclarationNotCleared(bytes32 declaration, ICustoms.Status status);
+    /// @notice Rebates are claimed against export declarations only.
+    error NotAnExportDeclaration(bytes32 declaration);
+    /// @notice Only the declarant of the export declaration claims its rebate.
+    error NotExporter(bytes32 declaration, uint32 actor, uint32 declarant);
+    /// @notice A rebate was claimed against this declaration already.
+    error RebateAlreadyClaimed(bytes32 declaration, uint256 claimId);
+    /// @notice No claim has this id.
+    error UnknownClaim(uint256 claimId);
+    /// @notice The claim was decided already.
+    error ClaimDecided(uint256 claimId, ClaimStatus status);
+    /// @notice The amount or VAT invoice hash is zero, or the payee is the zero address.
+    error InvalidClaim();
+    /// @notice The tax authority has not set its treasury.
+    error NoTreasury(bytes2 country);
+
+    event RebateClaimed(
+        uint256 indexed claimId, bytes32 indexed declaration, uint32 exporter, uint96 amount, bytes32 vatInvoiceHash
+    );
+    event RebatePaid(uint256 indexed claimId, uint32 taxAuthority, address payee, address token, uint96 amount);
+    event RebateRejected(uint256 indexed claimId, uint32 taxAuthority, bytes32 reasonHash);
+    event TaxTreasurySet(bytes2 indexed country, address treasury, address token);
+
+    IPortRegistry public immutable registry;
+    ICustoms public immutable customs;
+
+    uint256 private _claimCount;
+    mapping(uint256 claimId => Claim) private _claims;
+    mapping(bytes32 declaration => uint256 claimId) private _claimOf;
+    mapping(bytes2 country => Treasury) private _treasuries;
+
+    constructor(IPortRegistry registry_, ICustoms customs_) {
+        registry = registry_;
+        customs = customs_;
+    }
+
+    /// @notice The exporter claims the VAT rebate of a cleared export declaration.
+    /// @param payee Where the rebate is paid.
+    function claim(bytes32 declaration, bytes32 vatInvoiceHash, uint96 amount, address payee)
+        external
+        returns (uint256 claimId)
+    {
+        if (amount == 0 || vatInvoiceHash == bytes32(0) || payee == address(0)) revert InvalidClaim();
+        ICustoms.DeclarationView memory decl = customs.declarationOf(declaration);
+        (uint32 actor,,) = registry.requireActor(msg.sender);
+        if (decl.kind != ICustoms.Kind.EXPORT) revert NotAnExportDeclaration(declaration);
+        if (actor != decl.declarant) revert NotExporter(declaration, actor, decl.declarant);
+        if (decl.status != ICustoms.Status.RELEASED) revert DeclarationNotCleared(declaration, decl.status);
+        uint256 existing = _claimOf[declaration];
+        if (existing != 0 && _claims[existing].status != ClaimStatus.REJECTED) {
+            revert RebateAlreadyClaimed(declaration, existing);
+        }
+        claimId = ++_claimCount;
+        _claimOf[declaration] = claimId;
+        _claims[claimId] = Claim(
+            ClaimStatus.CLAIMED, actor, decl.country, uint40(block.timestamp), amount, payee, declaration, vatInvoiceHash
+        );
+        emit RebateClaimed(claimId, declaration, actor, amount, vatInvoiceHash);
+    }
+
+    /// @notice The tax authority of the claim's jurisdiction approves it: the rebate is paid from its treasury
+    /// (which must have approved this contract).
+    function approve(uint256 claimId) external nonReentrant {
+        Claim memory c = _undecided(claimId);
+        uint32 tax = registry.requireActingIn(msg.sender, IPortRegistry.Role.TAX, c.country);
+        Treasury memory treasury = _treasuries[c.country];
+        if (treasury.account == address(0)) revert NoTreasury(c.country);
+        _claims[claimId].status = ClaimStatus.PAID;
+        emit RebatePaid(claimId, tax, c.payee, treasury.token, c.amount);
+        IERC20(treasury.token).safeTransferFrom(treasury.account, c.payee, c.amount);
+    }
+
+    /// @notice The tax authority rejects the claim (the exporter may claim again).
+    function reject(uint256 claimId, bytes32 reasonHash) external {
+        Claim memory c = _undecided(claimId);
+        uint32 tax = registry.requireActingIn(msg.sender, IPortRegistry.Role.TAX, c.country);
+        _claims[claimId].status = ClaimStatus.REJECTED;
+        emit RebateRejected(claimId, tax, reasonHash);
+    }
+
+    /// @notice The tax authority sets the treasury rebates are paid from, and the token.
+    function setTreasury(address treasury, address token) external {
+        (uint32 actor, uint16 roles, bytes2 country) = registry.requireActor(msg.sender);
+        if (roles & (uint16(1) << uint8(IPortRegistry.Role.TAX)) == 0) {
+            revert IPortRegistry.MissingRole(msg.sender, actor, IPortRegistry.Role.TAX);
+        }
+        if (treasury == address(0) || token == address(0)) revert InvalidClaim();
+        _treasuries[country] = Treasury(treasury, token);
+        emit TaxTreasurySet(country, treasury, token);
+    }
+
+    /// @notice A claim in one call.
+    function claimOf(uint256 claimId) external view returns (Claim memory c) {
+        c = _claims[claimId];
+        if (c.status == ClaimStatus.NONE) revert UnknownClaim(claimId);
+    }
+
+    /// @notice The treasury and token of `country`'s tax authority.
+    function treasuryOf(bytes2 country) external view returns (address treasury, address token) {
+        Treasury memory t = _treasuries[country];
+        return (t.account, t.token);
+    }
+
+    function _undecided(uint256 claimId) private view returns (Claim memory c) {
+        c = _claims[claimId];
+        if (c.status == ClaimStatus.NONE) revert UnknownClaim(claimId);
+        if (c.status != ClaimStatus.CLAIMED) revert ClaimDecided(claimId, c.status);
+    }
+}
