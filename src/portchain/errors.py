@@ -20,6 +20,12 @@ from .artifacts import artifact_names, load_artifact
 from .exceptions import ContractError, RevertError
 from .types import (
     AmendmentReason,
+    ClaimStatus,
+    DeclarationKind,
+    DeclarationStatus,
+    InspectionResult,
+    ItemField,
+    Lane,
     BillKind,
     BillState,
     CreditParty,
@@ -57,6 +63,12 @@ _ENUMS: dict[str, type] = {
     "enum ILetterOfCredit.PresentationState": PresentationState,
     "enum ILetterOfCredit.Party": CreditParty,
     "enum ILetterOfCredit.Term": CreditTerm,
+    "enum ICustoms.Kind": DeclarationKind,
+    "enum ICustoms.Status": DeclarationStatus,
+    "enum ICustoms.Lane": Lane,
+    "enum ICustoms.InspectionResult": InspectionResult,
+    "enum ICustoms.ItemField": ItemField,
+    "enum VatRebates.ClaimStatus": ClaimStatus,
 }
 
 

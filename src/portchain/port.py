@@ -22,6 +22,7 @@ from .config import Network, deployer_account, get_network
 from .deploy import DeployResult, Log, deploy_suite, load_records
 from .exceptions import ConfigurationError, DeploymentError, PortchainError
 from .bol import BillOfLadingClient
+from .customs import CustomsClient, GateClient, RebatesClient
 from .lc import LetterOfCreditClient
 from .registry import RegistryClient
 from .token import TokenClient
@@ -107,6 +108,21 @@ class Port:
     def lc(self) -> LetterOfCreditClient:
         """Letters of credit."""
         return self._client(LetterOfCreditClient)  # type: ignore[no-any-return]
+
+    @property
+    def customs(self) -> CustomsClient:
+        """Customs declarations, tariffs, duties and release."""
+        return self._client(CustomsClient)  # type: ignore[no-any-return]
+
+    @property
+    def gate(self) -> GateClient:
+        """Contactless container release at the terminal."""
+        return self._client(GateClient)  # type: ignore[no-any-return]
+
+    @property
+    def rebates(self) -> RebatesClient:
+        """Export VAT rebates."""
+        return self._client(RebatesClient)  # type: ignore[no-any-return]
 
     @property
     def token(self) -> TokenClient:

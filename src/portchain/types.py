@@ -263,3 +263,56 @@ class Discrepancy(IntFlag):
                 raise InputError(f"unknown discrepancy {item!r}; one of: {valid}")
             result |= cls[key]
         return result
+
+
+class DeclarationKind(_ParsableEnum):
+    """Export or import (``ICustoms.Kind``)."""
+
+    EXPORT = 0
+    IMPORT = 1
+
+
+class DeclarationStatus(_ParsableEnum):
+    """Life of a customs declaration (``ICustoms.Status``)."""
+
+    NONE = 0
+    LODGED = 1
+    ACCEPTED = 2
+    REJECTED = 3
+    AMENDMENT_REQUIRED = 4
+    SUPERSEDED = 5
+    ASSESSED = 6
+    PAID = 7
+    RELEASED = 8
+
+
+class Lane(_ParsableEnum):
+    """Risk lanes: green releases on the documents, yellow a document check, red a physical inspection."""
+
+    NONE = 0
+    GREEN = 1
+    YELLOW = 2
+    RED = 3
+
+
+class InspectionResult(_ParsableEnum):
+    NONE = 0
+    PASSED = 1
+    FAILED = 2
+
+
+class ItemField(_ParsableEnum):
+    """What is wrong with a declaration item (``ICustoms.ItemField``)."""
+
+    HS_CODE = 0
+    CUSTOMS_VALUE = 1
+    ORIGIN = 2
+
+
+class ClaimStatus(_ParsableEnum):
+    """Life of an export VAT rebate claim (``VatRebates.ClaimStatus``)."""
+
+    NONE = 0
+    CLAIMED = 1
+    PAID = 2
+    REJECTED = 3
