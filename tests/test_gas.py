@@ -18,6 +18,8 @@ EXPECTED = [
     "bol.sign", "bol.surrender", "bol.accept_surrender", "bol.endorse_by_signature", "bol.surrender_for_amendment",
     "bol.amend", "bol.batch_issue_per_bill",
     "doc.anchor", "lc.apply", "lc.issue", "lc.present", "lc.refuse", "lc.waive", "lc.honour",
+    "customs.lodge", "customs.accept", "customs.assess", "customs.pay", "customs.release", "gate.authorise",
+    "gate.verify", "tax.rebate_claim",
 ]
 
 

@@ -363,7 +363,7 @@ contract Customs is ICustoms, ReentrancyGuardTransient {
             itemCount: uint8(items.length),
             lodgedBlock: uint32(block.number)
         });
-        emit DeclarationLodged(id, bill, ucrHash, kind, declarant, country, documentHash, items);
+        emit DeclarationLodged(id, bill, ucrHash, kind, declarant, country, documentHash, uint8(items.length));
     }
 
     function _pay(bytes32 id) private {

@@ -26,6 +26,7 @@ BARS: dict[str, int] = {
     "bol.batch_issue_per_bill": 60_000,
     "lc.honour": 120_000,
     "doc.anchor": 55_000,
+    "customs.lodge": 90_000,
 }
 
 
@@ -45,6 +46,7 @@ def measure_gas() -> dict[str, int]:
         parties = onboard_parties(port)
         _bill_of_lading(port, report, parties)
         _letter_of_credit(port, report, parties)
+        _customs(port, report, parties)
     return report
 
 
@@ -152,6 +154,56 @@ def _letter_of_credit(port: Port, report: dict[str, int], parties: dict[Role, Pa
     number = lc.present(second, 184_000 * 10**6, [invoice], discrepant, payee=payee, sender=beneficiary.account, bol=bol)
     report["lc.refuse"] = lc.refuse(second, number, "missing-document", sender=bank.account).gas_used
     report["lc.waive"] = lc.waive(second, number, sender=applicant.account).gas_used
+
+
+def _customs(port: Port, report: dict[str, int], parties: dict[Role, Party]) -> None:
+    from .customs import Item
+
+    customs, gate, rebates, token, admin = port.customs, port.gate, port.rebates, port.token, port.deployer
+    authority, tax, operator = parties[Role.CUSTOMS], parties[Role.TAX], parties[Role.PORT_OPERATOR]
+    importer, exporter, carrier = parties[Role.CONSIGNEE], parties[Role.SHIPPER], parties[Role.CARRIER]
+    customs.set_treasury(dev_account(16).address, token.address, sender=authority.account)
+    for code, rate in (("851712", 0), ("847130", 0), ("8504", 270)):
+        customs.set_tariff_rate(code, rate, sender=authority.account)
+    customs.set_vat_rate(2_100, sender=tax.account)
+    token.mint(importer.address, 10**12, sender=admin)
+    token.approve(customs.address, 2**256 - 1, sender=importer.account)
+
+    bol = port.bol
+    bill = bol.draft(_doc("customs bill"), BillKind.TO_ORDER, shipper=exporter.org_id, consignee=importer.org_id,
+                     sender=carrier.account)
+    bol.approve(bill, sender=exporter.account)
+    bol.issue(bill, sender=carrier.account)
+    bol.transfer(bill, importer.org_id, sender=exporter.account)
+    bol.surrender_for_delivery(bill, sender=importer.account)
+    bol.accept_surrender(bill, sender=carrier.account)
+
+    items = [Item("851712", 120_000 * 10**6, "CN"), Item("847130", 60_000 * 10**6, "CN"),
+             Item("850440", 4_000 * 10**6, "CN")]
+    document = _doc("import declaration")
+    declaration = customs.lodge("import", "NL", document, items, ucr="26NLMAEU245601234", bill=bill,
+                                sender=importer.account)
+    report["customs.lodge"] = _last_gas(port)
+    report["customs.accept"] = customs.accept(declaration, sender=authority.account).gas_used
+    customs.assign_lane(declaration, "green", sender=authority.account)
+    report["customs.assess"] = customs.assess(declaration, document, items, sender=authority.account).gas_used
+    report["customs.pay"] = customs.pay(declaration, sender=importer.account).gas_used
+    report["customs.release"] = customs.release(declaration, sender=authority.account).gas_used
+    pickup = gate.authorise(declaration, bill, "MSKU9070323", sender=operator.account)
+    report["gate.authorise"] = pickup.receipt.gas_used
+    report["gate.verify"] = gate.verify("MSKU9070323", pickup.code, sender=operator.account).gas_used
+
+    # the export side: a Chinese exporter's declaration cleared by the Chinese customs, then its VAT rebate
+    cn_customs, cn_tax = dev_account(14), dev_account(15)
+    for account, role, name in ((cn_customs, Role.CUSTOMS, "China Customs"), (cn_tax, Role.TAX, "China Tax")):
+        port.fund(account.address)
+        port.registry.onboard(name, name, "CN", [role], [account.address], sender=admin)
+    export = customs.lodge("export", "CN", _doc("export declaration"), items, sender=exporter.account)
+    customs.accept(export, sender=cn_customs)
+    customs.assign_lane(export, "green", sender=cn_customs)
+    customs.release(export, sender=cn_customs)
+    rebates.claim(export, _doc("vat invoice"), 23_400 * 10**6, sender=exporter.account)
+    report["tax.rebate_claim"] = _last_gas(port)
 
 
 def _last_gas(port: Port) -> int:
