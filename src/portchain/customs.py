@@ -48,16 +48,19 @@ class Item:
     customs_value: int
     origin: str
 
-    @property
-    def subheading(self) -> int:
+    def __post_init__(self) -> None:
         digits = str(self.hs_code).replace(".", "").replace(" ", "")
         if not re.fullmatch(r"\d{6,10}", digits):
             raise InputError(f"HS code must be 6 to 10 digits, got {self.hs_code!r}")
-        return int(digits[:6])
-
-    def encode(self) -> tuple[int, int, bytes]:
         if to_uint(self.customs_value, 96, "customs value") == 0:
             raise InputError("customs value must be positive")
+        to_country(self.origin)
+
+    @property
+    def subheading(self) -> int:
+        return int(str(self.hs_code).replace(".", "").replace(" ", "")[:6])
+
+    def encode(self) -> tuple[int, int, bytes]:
         return (self.subheading, self.customs_value, to_country(self.origin))
 
 
@@ -253,6 +256,7 @@ class CustomsClient(ContractClient):
         return found if any(found) else None
 
     def tariff_rate(self, country: str, hs_code: str) -> int:
+        """The duty rate (basis points) of a 6-digit subheading, or of its heading."""
         return int(self._call("tariffRate", to_country(country), Item(hs_code, 1, "ZZ").subheading))
 
     def vat_rate(self, country: str) -> int:

@@ -12,7 +12,7 @@ import traceback
 from typing import Sequence
 
 from ..exceptions import ConfigurationError, ContractError, InputError, PortchainError
-from . import _bol, _core, _doc, _lc, _registry, _token
+from . import _bol, _core, _customs, _doc, _lc, _registry, _token
 from ._common import Parser
 
 EXAMPLES = """examples:
@@ -27,6 +27,8 @@ EXAMPLES = """examples:
   portchain bol history shipment.json
   portchain doc anchor invoice.json --subject shipment.json --as shipper
   portchain lc show 1
+  portchain customs lodge declaration.json --kind import --country NL --bill shipment.json --as consignee
+  portchain gate verify MSKU9070323 0x8c...41 --as port-operator
   portchain gas --json
   portchain demo
 """
@@ -51,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     _doc.register(sub)
     _lc.register(sub)
     _token.register(sub)
+    _customs.register(sub)
     return parser
 
 
