@@ -4,7 +4,6 @@ asserting the decoded exception and its data."""
 from __future__ import annotations
 
 import os
-import time
 
 import pytest
 from eth_account import Account
@@ -370,7 +369,7 @@ def test_replayed_signature_is_refused(port, cast) -> None:  # type: ignore[no-u
 
 def test_expired_signature_is_refused(port, cast) -> None:  # type: ignore[no-untyped-def]
     bill = issued(port, cast)
-    deadline = int(time.time()) - 10
+    deadline = port.layer.block_timestamp() - 10  # chain time: a reverted snapshot may set the clock back
     signed = port.bol.sign_endorsement(bill, cast.bank.org_id, signer=cast.shipper.account, deadline=deadline)
     with pytest.raises(errors.SignatureExpired) as info:
         port.bol.endorse_by_signature(signed, sender=cast.forwarder.account)
