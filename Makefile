@@ -14,7 +14,7 @@ setup: $(PY_STAMP) $(NPM_STAMP)  ## create .venv (package editable, pinned deps)
 
 $(PY_STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,report]'
 	touch $@
 
 $(NPM_STAMP): package.json package-lock.json

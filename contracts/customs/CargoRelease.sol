@@ -18,8 +18,11 @@ contract CargoRelease {
 
     /// @notice Customs has not released the import declaration.
     error CargoNotReleased(bytes32 declaration, ICustoms.Status status);
-    /// @notice The bill is not the one the import declaration is linked to.
+    /// @notice The import declaration is not the one its declarant linked to the bill, or its declarant is
+    /// not the bill's consignee or the party that surrendered it.
     error BillNotLinked(bytes32 bill, bytes32 declaration);
+    /// @notice Only the terminal that authorised a pick-up releases the container.
+    error NotAuthorisingTerminal(bytes32 codeHash, uint32 operator, uint32 gate);
     /// @notice The bill's surrender for delivery was not accepted (it is not accomplished).
     error BillNotSurrendered(bytes32 bill, IBillOfLading.State state);
     /// @notice This code hash is authorised already.
@@ -73,9 +76,15 @@ contract CargoRelease {
         if (decl.kind != ICustoms.Kind.IMPORT || decl.status != ICustoms.Status.RELEASED) {
             revert CargoNotReleased(declaration, decl.status);
         }
-        if (customs.declarationOfBill(bill, ICustoms.Kind.IMPORT) != declaration) revert BillNotLinked(bill, declaration);
-        IBillOfLading.State state = billOfLading.statusOf(bill).state;
-        if (state != IBillOfLading.State.ACCOMPLISHED) revert BillNotSurrendered(bill, state);
+        if (customs.declarationOfBill(bill, ICustoms.Kind.IMPORT, decl.declarant) != declaration) {
+            revert BillNotLinked(bill, declaration);
+        }
+        IBillOfLading.BillStatus memory status = billOfLading.statusOf(bill);
+        if (status.state != IBillOfLading.State.ACCOMPLISHED) revert BillNotSurrendered(bill, status.state);
+        // The goods go to whoever took delivery: the party that surrendered the bill, or its named consignee.
+        if (decl.declarant != status.previousHolder && decl.declarant != status.consignee) {
+            revert BillNotLinked(bill, declaration);
+        }
         if (_pickups[codeHash].authorisedAt != 0) revert PickupAlreadyAuthorised(codeHash);
         _pickups[codeHash] = Pickup(container, operator, uint40(block.timestamp), 0);
         _declarations[codeHash] = declaration;
@@ -91,6 +100,7 @@ contract CargoRelease {
         uint32 gate = registry.requireActingIn(
             msg.sender, IPortRegistry.Role.PORT_OPERATOR, customs.declarationOf(declaration).country
         );
+        if (gate != pickup.operator) revert NotAuthorisingTerminal(codeHash, pickup.operator, gate);
         if (pickup.usedAt != 0) revert PickupAlreadyUsed(codeHash, pickup.usedAt);
         _pickups[codeHash].usedAt = uint40(block.timestamp);
         emit ContainerReleased(codeHash, declaration, container, gate);

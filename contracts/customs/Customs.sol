@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IPortRegistry} from "../access/IPortRegistry.sol";
 import {ICustoms} from "./ICustoms.sol";
 import {IExportClearance} from "./IExportClearance.sol";
@@ -23,8 +24,8 @@ import {IExportClearance} from "./IExportClearance.sol";
 ///     export: ACCEPTED (GREEN, or check PASSED) --release--> RELEASED (cleared: the carrier may ship)
 ///     LODGED | ACCEPTED | AMENDMENT_REQUIRED --reject--> REJECTED
 ///
-/// A declaration's id is keccak256(documentHash, kind, country, items), so the id itself commits to the items
-/// the declarant lodged: the assessment re-supplies them and the contract checks them against the id. Only the
+/// A declaration's id is keccak256(documentHash, kind, country, declarant, items), so the id itself commits to
+/// the items the declarant lodged (and a copied lodging is another declarant's, another id): the assessment re-supplies them and the contract checks them against the id. Only the
 /// lifecycle record is stored (one slot); the items travel in the lodging event.
 ///
 /// Duties, in integer token units, rounded half up: duty = sum over items of round(value x rate / 10,000) with the
@@ -74,7 +75,9 @@ contract Customs is ICustoms, ReentrancyGuardTransient {
     mapping(bytes32 id => Record) private _records;
     mapping(bytes32 id => Assessment) private _assessments;
     mapping(bytes32 id => bytes32 replacement) private _supersededBy;
-    mapping(bytes32 bill => mapping(Kind kind => bytes32 id)) private _ofBill;
+    /// @dev Links are per declarant: a declaration some other organisation links to a bill never blocks the
+    /// bill's own parties (the export check asks for the shipper's, the gate for the receiver's).
+    mapping(bytes32 bill => mapping(Kind kind => mapping(uint32 declarant => bytes32 id))) private _ofBill;
     /// @dev Rate + 1 (0 = not set), keyed by digits << 24 | code (digits 4: heading, 6: subheading).
     mapping(bytes2 country => mapping(uint32 key => uint24 rate)) private _tariff;
     mapping(bytes2 country => uint24 rate) private _vat;
@@ -120,9 +123,8 @@ contract Customs is ICustoms, ReentrancyGuardTransient {
         (uint32 actor,,) = registry.requireActor(msg.sender);
         if (actor != record.declarant) revert NotDeclarant(id, actor, record.declarant);
         if (record.status != Status.AMENDMENT_REQUIRED) revert InvalidDeclarationStatus(id, record.status);
-        if (bill != bytes32(0) && _ofBill[bill][record.kind] != id) revert BillNotLinked(bill, id);
+        if (bill != bytes32(0) && _ofBill[bill][record.kind][actor] != id) revert BillNotLinked(bill, id);
         _records[id].status = Status.SUPERSEDED;
-        if (bill != bytes32(0)) delete _ofBill[bill][record.kind];
         replacement = _lodge(
             record.kind, record.country, documentHash, ucrHash, bill, items, actor, Status.ACCEPTED, record.lane
         );
@@ -205,7 +207,9 @@ contract Customs is ICustoms, ReentrancyGuardTransient {
         _requireStatus(id, record, Status.ACCEPTED);
         if (record.kind != Kind.IMPORT) revert InvalidDeclarationStatus(id, record.status);
         _requireCheckPassed(id, record);
-        if (keccak256(abi.encode(documentHash, record.kind, record.country, items)) != id) revert ItemsMismatch(id);
+        if (keccak256(abi.encode(documentHash, record.kind, record.country, record.declarant, items)) != id) {
+            revert ItemsMismatch(id);
+        }
         (uint96 duty, uint96 vat) = quote(record.country, record.kind, items);
         _assessments[id] = Assessment(duty, vat);
         // Nothing due (zero-rated goods, no VAT): the declaration counts as paid.
@@ -270,13 +274,13 @@ contract Customs is ICustoms, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc ICustoms
-    function declarationOfBill(bytes32 bill, Kind kind) external view returns (bytes32) {
-        return _ofBill[bill][kind];
+    function declarationOfBill(bytes32 bill, Kind kind, uint32 declarant) external view returns (bytes32) {
+        return _ofBill[bill][kind][declarant];
     }
 
     /// @inheritdoc IExportClearance
-    function requireExportCleared(bytes32 bill) external view {
-        bytes32 id = _ofBill[bill][Kind.EXPORT];
+    function requireExportCleared(bytes32 bill, uint32 shipper) external view {
+        bytes32 id = _ofBill[bill][Kind.EXPORT][shipper];
         if (id == bytes32(0)) return;
         Status status = _records[id].status;
         if (status != Status.RELEASED) revert ExportNotCleared(bill, id, uint8(status));
@@ -295,7 +299,7 @@ contract Customs is ICustoms, ReentrancyGuardTransient {
         uint24 vatPlusOne = _vat[country];
         if (vatPlusOne == 0) revert NoVatRate(country);
         uint256 vatTotal = ((valueTotal + dutyTotal) * (vatPlusOne - 1) + _BPS / 2) / _BPS;
-        return (uint96(dutyTotal), uint96(vatTotal));
+        return (SafeCast.toUint96(dutyTotal), SafeCast.toUint96(vatTotal));
     }
 
     /// @notice The duty rate (basis points) of a 6-digit HS subheading: its own, else its heading's.
@@ -345,12 +349,18 @@ contract Customs is ICustoms, ReentrancyGuardTransient {
                 revert InvalidItem(i, ItemField.ORIGIN);
             }
         }
-        id = keccak256(abi.encode(documentHash, kind, country, items));
+        id = keccak256(abi.encode(documentHash, kind, country, declarant, items));
         if (_records[id].status != Status.NONE) revert DeclarationExists(id);
         if (bill != bytes32(0)) {
-            bytes32 existing = _ofBill[bill][kind];
-            if (existing != bytes32(0)) revert BillAlreadyDeclared(bill, kind, existing);
-            _ofBill[bill][kind] = id;
+            // A rejected or superseded declaration leaves its link to be replaced.
+            bytes32 existing = _ofBill[bill][kind][declarant];
+            if (existing != bytes32(0)) {
+                Status linked = _records[existing].status;
+                if (linked != Status.REJECTED && linked != Status.SUPERSEDED) {
+                    revert BillAlreadyDeclared(bill, kind, existing);
+                }
+            }
+            _ofBill[bill][kind][declarant] = id;
         }
         _records[id] = Record({
             status: status,

@@ -93,7 +93,7 @@ interface ICustoms is IExportClearance {
     error NotADeclarant(uint32 actor);
     /// @notice Only the declarant may do this.
     error NotDeclarant(bytes32 id, uint32 actor, uint32 declarant);
-    /// @notice The bill already has a declaration of this kind.
+    /// @notice The declarant already linked a live declaration of this kind to the bill.
     error BillAlreadyDeclared(bytes32 bill, Kind kind, bytes32 existing);
     /// @notice The lane must be GREEN, YELLOW or RED, assigned once.
     error InvalidLane(bytes32 id, Lane current, Lane requested);
@@ -155,6 +155,6 @@ interface ICustoms is IExportClearance {
     /// @notice Everything about declaration `id` (reverts `UnknownDeclaration`).
     function declarationOf(bytes32 id) external view returns (DeclarationView memory);
 
-    /// @notice The declaration of `kind` linked to `bill`, or zero.
-    function declarationOfBill(bytes32 bill, Kind kind) external view returns (bytes32);
+    /// @notice The declaration of `kind` that organisation `declarant` linked to `bill`, or zero.
+    function declarationOfBill(bytes32 bill, Kind kind, uint32 declarant) external view returns (bytes32);
 }

@@ -8,6 +8,7 @@ interface IExportClearance {
     /// @param status The export declaration's ICustoms.Status.
     error ExportNotCleared(bytes32 bill, bytes32 declaration, uint8 status);
 
-    /// @notice Revert `ExportNotCleared` when `bill` has an export declaration customs has not released.
-    function requireExportCleared(bytes32 bill) external view;
+    /// @notice Revert `ExportNotCleared` when the bill's shipper linked an export declaration to `bill` that
+    /// customs has not released. (Declarations other organisations link to the bill do not count.)
+    function requireExportCleared(bytes32 bill, uint32 shipper) external view;
 }

@@ -45,6 +45,8 @@ contract VatRebates is ReentrancyGuardTransient {
     error NotExporter(bytes32 declaration, uint32 actor, uint32 declarant);
     /// @notice A rebate was claimed against this declaration already.
     error RebateAlreadyClaimed(bytes32 declaration, uint256 claimId);
+    /// @notice This VAT invoice backs another live claim already.
+    error InvoiceAlreadyClaimed(bytes32 vatInvoiceHash, uint256 claimId);
     /// @notice No claim has this id.
     error UnknownClaim(uint256 claimId);
     /// @notice The claim was decided already.
@@ -67,6 +69,7 @@ contract VatRebates is ReentrancyGuardTransient {
     uint256 private _claimCount;
     mapping(uint256 claimId => Claim) private _claims;
     mapping(bytes32 declaration => uint256 claimId) private _claimOf;
+    mapping(bytes32 vatInvoiceHash => uint256 claimId) private _claimOfInvoice;
     mapping(bytes2 country => Treasury) private _treasuries;
 
     constructor(IPortRegistry registry_, ICustoms customs_) {
@@ -90,8 +93,13 @@ contract VatRebates is ReentrancyGuardTransient {
         if (existing != 0 && _claims[existing].status != ClaimStatus.REJECTED) {
             revert RebateAlreadyClaimed(declaration, existing);
         }
+        uint256 invoiceClaim = _claimOfInvoice[vatInvoiceHash];
+        if (invoiceClaim != 0 && _claims[invoiceClaim].status != ClaimStatus.REJECTED) {
+            revert InvoiceAlreadyClaimed(vatInvoiceHash, invoiceClaim);
+        }
         claimId = ++_claimCount;
         _claimOf[declaration] = claimId;
+        _claimOfInvoice[vatInvoiceHash] = claimId;
         _claims[claimId] = Claim(
             ClaimStatus.CLAIMED, actor, decl.country, uint40(block.timestamp), amount, payee, declaration, vatInvoiceHash
         );

@@ -33,7 +33,7 @@ contract BillOfLading is IBillOfLading, EIP712, Nonces {
 
     /// @notice EIP-712 type of a relayed endorsement signed by a signer of the holder.
     bytes32 public constant ENDORSE_TYPEHASH =
-        keccak256("Endorse(bytes32 bill,uint32 to,bool toOrder,uint256 nonce,uint256 deadline)");
+        keccak256("Endorse(bytes32 bill,uint32 to,bool toOrder,address relayer,uint256 nonce,uint256 deadline)");
 
     uint8 private constant _BLANK = 1;
     uint8 private constant _PREVIOUS_BLANK = 2;
@@ -182,20 +182,24 @@ contract BillOfLading is IBillOfLading, EIP712, Nonces {
         _endorse(id, registry.requireActorAndCounterparty(msg.sender, to), to, true);
     }
 
-    /// @notice Relay an endorsement that a signer of the holder signed off-chain (EIP-712 `Endorse`); anyone may send it.
+    /// @notice Relay an endorsement that a signer of the holder signed off-chain (EIP-712 `Endorse`).
+    /// @param relayer The only address that may send it, or zero for anyone. A signature meant for one contract
+    /// (a letter of credit taking the bill into custody) names it, so nobody can front-run the relay.
     /// @param nonce The signer's current nonce (`nonces(signer)`); each signature works once.
     /// @param deadline Unix time after which the signature is refused.
     function endorseBySignature(
         bytes32 id,
         uint32 to,
         bool toOrder,
+        address relayer,
         uint256 nonce,
         uint256 deadline,
         bytes calldata signature
     ) external {
         if (block.timestamp > deadline) revert SignatureExpired(deadline, block.timestamp);
+        if (relayer != address(0) && relayer != msg.sender) revert WrongRelayer(relayer, msg.sender);
         bytes32 digest =
-            _hashTypedDataV4(keccak256(abi.encode(ENDORSE_TYPEHASH, id, to, toOrder, nonce, deadline)));
+            _hashTypedDataV4(keccak256(abi.encode(ENDORSE_TYPEHASH, id, to, toOrder, relayer, nonce, deadline)));
         address signer = ECDSA.recover(digest, signature);
         _useCheckedNonce(signer, nonce);
         _endorse(id, registry.requireActorAndCounterparty(signer, to), to, toOrder);
@@ -306,7 +310,7 @@ contract BillOfLading is IBillOfLading, EIP712, Nonces {
         Dates storage dates = _dates[id];
         if (milestone == Milestone.SHIPPED_ON_BOARD) {
             if (dates.shippedOnBoard != 0) revert MilestoneOutOfOrder(id, milestone);
-            exportClearance.requireExportCleared(id);
+            exportClearance.requireExportCleared(id, bill.shipper);
             dates.shippedOnBoard = date;
         } else if (milestone == Milestone.ARRIVED) {
             if (dates.shippedOnBoard == 0 || dates.arrived != 0) revert MilestoneOutOfOrder(id, milestone);

@@ -96,6 +96,8 @@ interface IBillOfLading {
     error ConsigneeRequired(Kind kind);
     /// @notice A document hash (bill id, attestation, replacement) was zero.
     error ZeroDocumentHash();
+    /// @notice Only `relayer` may send this signed endorsement.
+    error WrongRelayer(address relayer, address sender);
     /// @notice The relayed endorsement's deadline has passed.
     error SignatureExpired(uint256 deadline, uint256 timestamp);
     /// @notice Milestones go shipped on board, arrived, discharged, each once.
@@ -156,6 +158,7 @@ interface IBillOfLading {
         bytes32 id,
         uint32 to,
         bool toOrder,
+        address relayer,
         uint256 nonce,
         uint256 deadline,
         bytes calldata signature

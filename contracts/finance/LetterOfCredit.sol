@@ -296,7 +296,8 @@ contract LetterOfCredit is ILetterOfCredit, ReentrancyGuardTransient {
     /// custody through an endorsement the beneficiary's signer signed off-chain (EIP-712, see BillOfLading).
     /// @param presentment The drawing, the anchored documents' hashes, the bill (shipped on board, held by the
     /// beneficiary) and the payee.
-    /// @param endorsement The beneficiary's signed endorsement of the bill to this contract's organisation.
+    /// @param endorsement The beneficiary's signed endorsement of the bill to this contract's organisation, with
+    /// this contract as its only relayer.
     /// @return number The presentation's number under the credit.
     function present(uint256 id, Presentment calldata presentment, SignedEndorsement calldata endorsement)
         external
@@ -323,6 +324,7 @@ contract LetterOfCredit is ILetterOfCredit, ReentrancyGuardTransient {
             presentment.bill,
             registry.orgOf(address(this)),
             false,
+            address(this),
             endorsement.nonce,
             endorsement.deadline,
             endorsement.signature
@@ -377,11 +379,12 @@ contract LetterOfCredit is ILetterOfCredit, ReentrancyGuardTransient {
         emit DiscrepanciesWaived(id, number);
     }
 
-    /// @notice After a final refusal the examining bank returns the bill to the beneficiary and releases the
-    /// reservation.
+    /// @notice After a final refusal the bill goes back to the beneficiary and the reservation is released; the
+    /// examining bank or the beneficiary itself may do it (a bank cannot hold refused documents hostage).
     function returnDocuments(uint256 id, uint16 number) external nonReentrant {
         Credit memory credit = _credit(id);
-        _onlyExaminingBank(id, credit);
+        (uint32 actor,,) = registry.requireActor(msg.sender);
+        if (actor != credit.beneficiary) _onlyExaminingBank(id, credit);
         Presentation memory presentation = _presentation(id, number);
         if (presentation.state != PresentationState.REFUSED) {
             revert InvalidPresentationState(id, number, presentation.state);
@@ -698,6 +701,9 @@ contract LetterOfCredit is ILetterOfCredit, ReentrancyGuardTransient {
             Amounts storage amounts = _amounts[id];
             uint96 oldMaximum = _maximum(amounts.amount, credit.toleranceBps);
             uint96 newMaximum = _maximum(amendment.amount, credit.toleranceBps);
+            // Presentations made since the amendment was issued may have reserved more than it leaves.
+            uint96 committed = oldMaximum + amendment.escrowIncrease - amounts.escrowed + _escrows[id].reserved;
+            if (newMaximum < committed) revert AmendmentBelowCommitted(id, newMaximum, committed);
             amounts.amount = amendment.amount;
             if (newMaximum < oldMaximum) {
                 uint96 refund = oldMaximum - newMaximum;

@@ -20,7 +20,7 @@ from eth_account.signers.local import LocalAccount
 from .client import ContractClient
 from .exceptions import InputError
 from .tx import DecodedEvent, Receipt
-from .types import AmendmentReason, BillKind, BillState, HexLike, Milestone, to_hash32, to_uint
+from .types import AmendmentReason, BillKind, BillState, HexLike, Milestone, to_address, to_hash32, to_uint
 
 BillRef = Any  # bytes32 id (bytes or 0x-hex), or an object with a ``.hash()`` (a TransportDocument)
 
@@ -88,6 +88,7 @@ class SignedEndorsement:
     bill: bytes
     to: int
     to_order: bool
+    relayer: str
     nonce: int
     deadline: int
     signature: bytes
@@ -195,24 +196,33 @@ class BillOfLadingClient(ContractClient):
         *,
         signer: LocalAccount,
         to_order: bool = False,
+        relayer: str | None = None,
         deadline: int | None = None,
         valid_for: int = 3600,
     ) -> SignedEndorsement:
-        """Sign an endorsement off-chain (EIP-712) for anyone to relay with :meth:`endorse_by_signature`."""
+        """Sign an endorsement off-chain (EIP-712) to be relayed with :meth:`endorse_by_signature` by ``relayer``
+        only, or by anyone when no relayer is named."""
         bill_bytes = bill_id(bill)
         _org(to, "endorsee")
+        relayer_address = to_address(relayer, "relayer") if relayer else "0x" + "00" * 20
         deadline = self.layer.block_timestamp() + valid_for if deadline is None else to_uint(deadline, 256, "deadline")
         nonce = self.nonce_of(signer.address)
-        typed = self._typed_endorsement(bill_bytes, to, to_order, nonce, deadline)
+        typed = self._typed_endorsement(bill_bytes, to, to_order, relayer_address, nonce, deadline)
         signature = Account.sign_typed_data(signer.key, full_message=typed).signature
-        return SignedEndorsement(bill_bytes, to, to_order, nonce, deadline, bytes(signature), signer.address)
+        return SignedEndorsement(
+            bill_bytes, to, to_order, relayer_address, nonce, deadline, bytes(signature), signer.address
+        )
 
     def endorse_by_signature(self, endorsement: SignedEndorsement, *, sender: LocalAccount) -> Receipt:
         """Relay a signed endorsement (``sender`` pays the gas; the holder's signer authorised it)."""
         e = endorsement
-        return self._send(sender, "endorseBySignature", e.bill, e.to, e.to_order, e.nonce, e.deadline, e.signature)
+        return self._send(
+            sender, "endorseBySignature", e.bill, e.to, e.to_order, e.relayer, e.nonce, e.deadline, e.signature
+        )
 
-    def _typed_endorsement(self, bill: bytes, to: int, to_order: bool, nonce: int, deadline: int) -> dict[str, Any]:
+    def _typed_endorsement(
+        self, bill: bytes, to: int, to_order: bool, relayer: str, nonce: int, deadline: int
+    ) -> dict[str, Any]:
         return {
             "types": {
                 "EIP712Domain": [
@@ -225,6 +235,7 @@ class BillOfLadingClient(ContractClient):
                     {"name": "bill", "type": "bytes32"},
                     {"name": "to", "type": "uint32"},
                     {"name": "toOrder", "type": "bool"},
+                    {"name": "relayer", "type": "address"},
                     {"name": "nonce", "type": "uint256"},
                     {"name": "deadline", "type": "uint256"},
                 ],
@@ -236,7 +247,9 @@ class BillOfLadingClient(ContractClient):
                 "chainId": self.layer.chain_id,
                 "verifyingContract": self.address,
             },
-            "message": {"bill": bill, "to": to, "toOrder": to_order, "nonce": nonce, "deadline": deadline},
+            "message": {
+                "bill": bill, "to": to, "toOrder": to_order, "relayer": relayer, "nonce": nonce, "deadline": deadline,
+            },
         }
 
     def nonce_of(self, signer: str) -> int:

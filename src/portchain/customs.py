@@ -251,8 +251,11 @@ class CustomsClient(ContractClient):
             superseded if any(superseded) else None,
         )
 
-    def declaration_of_bill(self, bill: HexLike, kind: DeclarationKind | str) -> bytes | None:
-        found = bytes(self._call("declarationOfBill", to_hash32(bill, "bill id"), DeclarationKind.parse(kind)))
+    def declaration_of_bill(self, bill: HexLike, kind: DeclarationKind | str, declarant: int) -> bytes | None:
+        """The declaration of ``kind`` that organisation ``declarant`` linked to ``bill``, if any."""
+        found = bytes(self._call(
+            "declarationOfBill", to_hash32(bill, "bill id"), DeclarationKind.parse(kind), to_uint(declarant, 32, "declarant")
+        ))
         return found if any(found) else None
 
     def tariff_rate(self, country: str, hs_code: str) -> int:

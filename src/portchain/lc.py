@@ -303,7 +303,9 @@ class LetterOfCreditClient(ContractClient):
         escrow off-chain and sends the presentation; returns the presentation's number."""
         bill_bytes = bill_id(bill)
         hashes = [d.hash() if hasattr(d, "hash") and callable(d.hash) else to_hash32(d, "document hash") for d in documents]
-        endorsement = bol.sign_endorsement(bill_bytes, self.escrow_organisation(), signer=sender, valid_for=valid_for)
+        endorsement = bol.sign_endorsement(
+            bill_bytes, self.escrow_organisation(), signer=sender, relayer=self.address, valid_for=valid_for
+        )
         receipt = self._send(
             sender,
             "present",

@@ -121,7 +121,7 @@ def test_import_paid_released_and_picked_up_once(border: Border) -> None:
     c, gate = border.port.customs, border.port.gate
     bill = border.bill(accomplished=True)
     decl, document = border.import_declaration(bill)
-    assert c.declaration_of_bill(bill, "import") == decl
+    assert c.declaration_of_bill(bill, "import", border.importer.org_id) == decl
     c.assess(decl, document, ITEMS, sender=border.customs.account)
     with pytest.raises(errors.InvalidDeclarationStatus) as early:
         c.release(decl, sender=border.customs.account)  # release before payment
@@ -176,7 +176,7 @@ def test_red_lane_inspection_with_an_amendment(border: Border) -> None:
     old, new = c.declaration(decl), c.declaration(amended)
     assert (old.status, old.superseded_by) == (DeclarationStatus.SUPERSEDED, amended)
     assert (new.status, new.lane, new.inspection) == (DeclarationStatus.ACCEPTED, Lane.RED, InspectionResult.NONE)
-    assert c.declaration_of_bill(bill, "import") == amended
+    assert c.declaration_of_bill(bill, "import", border.importer.org_id) == amended
     c.record_inspection(amended, "passed", "re-checked", sender=border.customs.account)
     c.assess(amended, document, corrected, sender=border.customs.account)
     c.pay(amended, sender=border.importer.account)

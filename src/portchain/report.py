@@ -1,0 +1,532 @@
+"""Readable reports of a scenario run: a plain-text timeline, a Markdown report and a PNG swimlane picture.
+
+A run is described by plain data (:class:`ScenarioRun`, :class:`PartyLine`, :class:`TimelineEntry`), so a report
+can be written without a chain::
+
+    from pathlib import Path
+    from portchain.report import PartyLine, ScenarioRun, TimelineEntry, format_timeline, write_report
+
+    run = ScenarioRun(
+        name="flagship",
+        title="Shenzhen to Rotterdam under a letter of credit",
+        description="A Shenzhen exporter sells to a Rotterdam importer.",
+        network="anvil",
+        chain_id=31337,
+        parties=(PartyLine("exporter", "SHIPPER", "CN", 2), PartyLine("carrier", "CARRIER", "DK", 3)),
+        timeline=(
+            TimelineEntry(1, "carrier", "CARRIER", "bol.issue", "0x" + "ab" * 32, 88_000, "bill ISSUED, holder exporter"),
+            TimelineEntry(2, "exporter", "SHIPPER", "chain.travel", None, 0, "22 days later"),
+        ),
+        wall_seconds=3.2,
+    )
+    print(format_timeline(run))
+    md, png = write_report(run, Path("reports"))   # reports/flagship-20250101-120000.md and .png
+
+matplotlib is imported only when a picture is drawn, and only through its object-oriented API on the Agg
+canvas: no pyplot, no global figure registry, nothing left open after saving.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+__all__ = [
+    "ActionGas",
+    "PartyLine",
+    "ScenarioRun",
+    "TimelineEntry",
+    "format_timeline",
+    "gas_by_action",
+    "write_markdown",
+    "write_report",
+    "write_swimlane_png",
+]
+
+ELLIPSIS = "…"
+DPI = 110
+INCHES_PER_STEP = 0.35
+MIN_WIDTH_INCHES = 12.0
+INCHES_PER_LANE = 0.45
+GAS_PANEL_INCHES = 3.0
+TITLE_INCHES = 0.8
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One step of a run."""
+
+    index: int  # 1-based step number
+    actor: str  # the scenario's party name, e.g. "exporter", "customs_nl"
+    role: str  # e.g. "SHIPPER", "CUSTOMS"
+    action: str  # e.g. "lc.present", "customs.pay", "chain.travel"
+    tx_hash: str | None  # None for steps that send no transaction (checks, time travel)
+    gas: int  # 0 when no transaction
+    state: str  # short state after the step, e.g. "bill ISSUED, holder exporter"
+    note: str = ""  # e.g. "refused as expected: PresentationTooLate"
+    block_time: int = 0  # chain time (unix seconds) after the step
+
+    @property
+    def refused(self) -> bool:
+        """True when the step was refused as the scenario expected (its note starts with "refused")."""
+        return self.note.strip().lower().startswith("refused")
+
+    @property
+    def short_action(self) -> str:
+        """The action without its namespace: ``"lc.present"`` -> ``"present"``."""
+        return self.action.rsplit(".", 1)[-1]
+
+
+@dataclass(frozen=True)
+class PartyLine:
+    """One party of a run."""
+
+    name: str  # "exporter"
+    role: str  # "SHIPPER"
+    country: str  # "CN"
+    org_id: int
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    """Everything a report shows about one run of a scenario."""
+
+    name: str  # file stem, e.g. "flagship"
+    title: str  # "Shenzhen to Rotterdam under a letter of credit"
+    description: str
+    network: str  # "anvil"
+    chain_id: int
+    parties: tuple[PartyLine, ...]
+    timeline: tuple[TimelineEntry, ...]
+    wall_seconds: float
+
+    @property
+    def total_gas(self) -> int:
+        """Gas used by every step together."""
+        return sum(entry.gas for entry in self.timeline)
+
+    @property
+    def transactions(self) -> int:
+        """How many steps sent a transaction."""
+        return sum(1 for entry in self.timeline if entry.tx_hash)
+
+
+@dataclass(frozen=True)
+class ActionGas:
+    """Gas of one action over a run: how many transactions, their total and their (rounded) average."""
+
+    action: str
+    count: int
+    total: int
+
+    @property
+    def average(self) -> int:
+        return round(self.total / self.count) if self.count else 0
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+
+
+def _clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, ending in "…" when cut."""
+    if limit <= 0:
+        return ""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1] + ELLIPSIS
+
+
+def _short_hash(tx_hash: str | None) -> str:
+    if not tx_hash:
+        return "-"
+    return tx_hash if len(tx_hash) <= 12 else f"{tx_hash[:6]}{ELLIPSIS}{tx_hash[-4:]}"
+
+
+def _gas_text(entry: TimelineEntry) -> str:
+    return f"{entry.gas:,}" if entry.tx_hash or entry.gas else "-"
+
+
+def _state_text(entry: TimelineEntry) -> str:
+    if entry.state and entry.note:
+        return f"{entry.state} ({entry.note})"
+    return entry.state or entry.note
+
+
+def _wall(seconds: float) -> str:
+    return f"{seconds:.1f} s" if seconds < 60 else f"{int(seconds // 60)} min {seconds % 60:04.1f} s"
+
+
+def _utc(unix_seconds: int) -> str:
+    return datetime.fromtimestamp(unix_seconds, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _span(seconds: int) -> str:
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes = rest // 60
+    parts = [f"{days} d"] if days else []
+    if hours or days:
+        parts.append(f"{hours} h")
+    parts.append(f"{minutes} min")
+    return " ".join(parts)
+
+
+def gas_by_action(timeline: Iterable[TimelineEntry]) -> list[ActionGas]:
+    """Gas per action over the steps that sent a transaction, the costliest action first (ties by name)."""
+    counts: dict[str, int] = {}
+    totals: dict[str, int] = {}
+    for entry in timeline:
+        if not entry.tx_hash:
+            continue
+        counts[entry.action] = counts.get(entry.action, 0) + 1
+        totals[entry.action] = totals.get(entry.action, 0) + entry.gas
+    rows = [ActionGas(action, counts[action], totals[action]) for action in counts]
+    rows.sort(key=lambda row: (-row.total, row.action))
+    return rows
+
+
+def _totals_line(run: ScenarioRun) -> str:
+    return (
+        f"total gas {run.total_gas:,} in {run.transactions} transactions, "
+        f"{len(run.timeline)} steps, wall {_wall(run.wall_seconds)}"
+    )
+
+
+# ------------------------------------------------------------------------------------------------ text
+
+
+def format_timeline(run: ScenarioRun, *, width: int = 120) -> str:
+    """The plain-text timeline: a header, one aligned line per step, and a line with the totals.
+
+    Columns: ``#  actor  action  tx  gas  state (note)``; every line fits in ``width`` characters, the state being
+    cut with "…" first.
+    """
+    entries = run.timeline
+    heads = ("#", "actor", "action", "tx", "gas")
+    cells = [
+        (str(e.index), _clip(e.actor, 18), _clip(e.action, 26), _short_hash(e.tx_hash), _gas_text(e)) for e in entries
+    ]
+    widths = [max([len(head)] + [len(row[col]) for row in cells]) for col, head in enumerate(heads)]
+    gap = "  "
+
+    def line(row: Sequence[str], tail: str) -> str:
+        number, actor, action, tx, gas = row
+        fixed = gap.join(
+            (
+                number.rjust(widths[0]),
+                actor.ljust(widths[1]),
+                action.ljust(widths[2]),
+                tx.ljust(widths[3]),
+                gas.rjust(widths[4]),
+            )
+        )
+        room = width - len(fixed) - len(gap)
+        text = fixed + gap + _clip(tail, room) if room > 0 and tail else fixed
+        return _clip(text.rstrip(), width)
+
+    body = [line(row, _state_text(entry)) for row, entry in zip(cells, entries)]
+    header = line(heads, "state")
+    rule = "-" * min(width, max(len(text) for text in [header, *body]))
+    return "\n".join([header, rule, *body, _clip(_totals_line(run), width)])
+
+
+# ------------------------------------------------------------------------------------------------ markdown
+
+
+def _cell(value: object) -> str:
+    """A Markdown table cell: pipes escaped, line breaks flattened."""
+    text = str(value).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    return text.replace("|", "\\|")
+
+
+def _table(heads: Sequence[str], rows: Iterable[Sequence[object]], align: str | None = None) -> list[str]:
+    """A Markdown table; ``align`` holds one of ``l``/``r`` per column (left by default)."""
+    marks = [("---:" if a == "r" else "---") for a in (align or "l" * len(heads))]
+    out = ["| " + " | ".join(_cell(h) for h in heads) + " |", "| " + " | ".join(marks) + " |"]
+    out.extend("| " + " | ".join(_cell(c) for c in row) + " |" for row in rows)
+    return out
+
+
+def write_markdown(run: ScenarioRun, path: Path, png_name: str | None) -> Path:
+    """Write the Markdown report of ``run`` to ``path`` (linking the picture ``png_name`` if given); return the path."""
+    path = Path(path)
+    entries = run.timeline
+    times = [e.block_time for e in entries if e.block_time]
+    per_tx = round(run.total_gas / run.transactions) if run.transactions else 0
+
+    out: list[str] = [f"# {run.title or run.name}", ""]
+    if run.description.strip():
+        out += [run.description.strip(), ""]
+
+    summary: list[tuple[str, object]] = [
+        ("scenario", run.name),
+        ("network", run.network),
+        ("chain id", run.chain_id),
+        ("steps", len(entries)),
+        ("transactions", run.transactions),
+        ("refused as expected", sum(1 for e in entries if e.refused)),
+        ("total gas", f"{run.total_gas:,}"),
+        ("gas per transaction", f"{per_tx:,}"),
+        ("wall time", _wall(run.wall_seconds)),
+    ]
+    if times:
+        summary.append(("chain time", f"{_utc(min(times))} to {_utc(max(times))} UTC ({_span(max(times) - min(times))})"))
+    out += ["## Summary", ""] + _table(("run", ""), summary, "lr") + [""]
+
+    out += ["## Parties", ""]
+    out += _table(
+        ("name", "role", "country", "organisation id"),
+        ((p.name, p.role, p.country, p.org_id) for p in run.parties),
+        "lllr",
+    )
+    out.append("")
+
+    if png_name:
+        out += ["## Swimlane", "", f"![swimlane]({png_name})", ""]
+
+    heads = ["step", "actor", "action", "gas", "tx hash", "state", "note"]
+    if times:
+        heads.insert(1, "chain time (UTC)")
+    rows: list[list[object]] = []
+    for e in entries:
+        row: list[object] = [
+            e.index,
+            e.actor,
+            f"`{e.action}`",
+            _gas_text(e),
+            f"`{e.tx_hash}`" if e.tx_hash else "-",
+            e.state,
+            f"**{e.note}**" if e.refused else e.note,
+        ]
+        if times:
+            row.insert(1, _utc(e.block_time) if e.block_time else "")
+        rows.append(row)
+    align = "rl" + "l" * (len(heads) - 2)
+    align = align[: heads.index("gas")] + "r" + align[heads.index("gas") + 1 :]
+    out += ["## Timeline", ""] + _table(heads, rows, align) + [""]
+
+    out += ["## Gas by action", ""]
+    by_action = gas_by_action(entries)
+    if by_action:
+        out += _table(
+            ("action", "count", "total", "average"),
+            ((f"`{g.action}`", g.count, f"{g.total:,}", f"{g.average:,}") for g in by_action),
+            "lrrr",
+        )
+    else:
+        out.append("No transactions were sent.")
+    out.append("")
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(out), encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------------------------------------ picture
+
+
+def _lanes(run: ScenarioRun) -> list[tuple[str, str]]:
+    """(name, role) of every lane: the parties in order, then any actor of the timeline that is not a party."""
+    lanes = [(p.name, p.role) for p in run.parties]
+    known = {name for name, _ in lanes}
+    for entry in run.timeline:
+        if entry.actor not in known:
+            lanes.append((entry.actor, entry.role))
+            known.add(entry.actor)
+    return lanes
+
+
+def _label_inches(lanes: Sequence[tuple[str, str]]) -> float:
+    """About how wide the lane labels ("name (ROLE)" at 8 pt) are."""
+    longest = max((len(f"{name} ({role})") for name, role in lanes), default=8)
+    return longest * 8 * 0.6 / 72 + 0.2
+
+
+def figure_size(steps: int, lanes: int) -> tuple[float, float]:
+    """Width and height in inches of the swimlane picture for ``steps`` steps over ``lanes`` lanes."""
+    width = max(MIN_WIDTH_INCHES, INCHES_PER_STEP * steps + 3.0)
+    height = INCHES_PER_LANE * max(lanes, 1) + GAS_PANEL_INCHES + TITLE_INCHES
+    return width, height
+
+
+def write_swimlane_png(run: ScenarioRun, path: Path) -> Path:
+    """Draw who did what when (one lane per party) above the gas of every step; save it as a PNG at ``path``."""
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import FancyBboxPatch, Patch
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    path = Path(path)
+    lanes = _lanes(run)
+    lane_of = {name: i for i, (name, _) in enumerate(lanes)}
+    entries = sorted(run.timeline, key=lambda e: e.index)
+    steps = len(entries)
+    width, height = figure_size(steps, len(lanes))
+
+    palette = [
+        "#cfe2f3", "#d9ead3", "#fff2cc", "#e6d9f2", "#fce5cd", "#d0e0e3", "#f4cccc",
+        "#ead1dc", "#c9daf8", "#d9d2e9", "#fde9c9", "#d2f0e0", "#e8e8c8",
+    ]  # fmt: skip
+    refused_face, refused_edge = "#f8d0d0", "#b22222"
+    idle_face, edge = "#f2f2f2", "#4a4a4a"
+    bar_colour = "#4a78a8"
+
+    fig = Figure(figsize=(width, height), dpi=DPI)
+    lane_inches = INCHES_PER_LANE * max(len(lanes), 1)
+    axes = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [lane_inches, GAS_PANEL_INCHES - 0.7]})
+    lanes_ax: Axes = axes[0]
+    gas_ax: Axes = axes[1]
+
+    first = entries[0].index if entries else 1
+    last = entries[-1].index if entries else 1
+    lanes_ax.set_xlim(first - 0.7, last + 0.7)
+    lanes_ax.set_ylim(len(lanes) - 0.5, -0.5)  # first party on top
+
+    # lanes: alternating bands, labelled "name (ROLE)"
+    for i in range(len(lanes)):
+        if i % 2 == 0:
+            lanes_ax.axhspan(i - 0.5, i + 0.5, color="#f5f7fa", zorder=0, linewidth=0)
+        lanes_ax.axhline(i + 0.5, color="#dddddd", linewidth=0.6, zorder=0)
+    lanes_ax.set_yticks(range(len(lanes)))
+    lanes_ax.set_yticklabels([f"{name} ({role})" for name, role in lanes], fontsize=8)
+    lanes_ax.tick_params(axis="y", length=0)
+    lanes_ax.tick_params(axis="x", labelbottom=False, length=0)
+    for side in ("top", "right", "bottom"):
+        lanes_ax.spines[side].set_visible(False)
+
+    # box geometry: a box is as wide as its label needs, but never reaches a neighbouring step of the same lane
+    axis_inches = max(width - _label_inches(lanes) - 0.6, 1.0)
+    step_inches = axis_inches / max(last - first + 1.4, 1.0)
+    font = 6.5
+    box_h = 0.7
+    half: dict[int, float] = {}
+    for k, entry in enumerate(entries):
+        crowded = any(
+            0 <= j < steps and entries[j].actor == entry.actor and abs(entries[j].index - entry.index) == 1
+            for j in (k - 1, k + 1)
+        )
+        need = (len(entry.short_action) * font * 0.62 / 72 + 0.1) / step_inches
+        half[entry.index] = min(max(need, 0.78), 0.86 if crowded else 1.7) / 2
+
+    def label(entry: TimelineEntry) -> str:
+        room = int((2 * half[entry.index] * step_inches - 0.06) * 72 / (font * 0.62))
+        return _clip(entry.short_action, max(room, 3))
+
+    # thin arrows from each step to the next: edge to edge within a lane, top/bottom to bottom/top across lanes
+    for before, after in zip(entries, entries[1:]):
+        y0, y1 = lane_of[before.actor], lane_of[after.actor]
+        if y0 == y1:
+            start, end = (before.index + half[before.index], y0), (after.index - half[after.index], y1)
+        else:
+            down = 1 if y1 > y0 else -1
+            start, end = (before.index, y0 + down * box_h / 2), (after.index, y1 - down * box_h / 2)
+        lanes_ax.annotate(
+            "",
+            xy=end,
+            xytext=start,
+            arrowprops={"arrowstyle": "-|>", "color": "#9a9a9a", "linewidth": 0.6, "mutation_scale": 6,
+                        "shrinkA": 0, "shrinkB": 0},
+            zorder=1,
+        )  # fmt: skip
+
+    for entry in entries:
+        lane = lane_of[entry.actor]
+        if entry.refused:
+            face, border, hatch, style = refused_face, refused_edge, "////", "solid"
+        elif entry.tx_hash:
+            face, border, hatch, style = palette[lane % len(palette)], edge, None, "solid"
+        else:
+            face, border, hatch, style = idle_face, "#7a7a7a", None, "dashed"
+        w = 2 * half[entry.index]
+        box = FancyBboxPatch(
+            (entry.index - w / 2, lane - box_h / 2),
+            w,
+            box_h,
+            boxstyle="round,pad=0,rounding_size=0.12",
+            facecolor=face,
+            edgecolor=border,
+            hatch=hatch,
+            linewidth=0.8,
+            linestyle=style,
+            zorder=2,
+            mutation_aspect=1 / max(step_inches / INCHES_PER_LANE, 0.2),
+        )
+        lanes_ax.add_patch(box)
+        lanes_ax.text(
+            entry.index,
+            lane,
+            label(entry),
+            ha="center",
+            va="center",
+            fontsize=font,
+            fontweight="bold" if entry.refused else "normal",
+            color="#7a1010" if entry.refused else "#1a1a1a",
+            zorder=3,
+            bbox={"facecolor": face, "edgecolor": "none", "pad": 0.4} if entry.refused else None,
+        )
+
+    legend = [
+        Patch(facecolor=palette[0], edgecolor=edge, label="transaction"),
+        Patch(facecolor=idle_face, edgecolor="#7a7a7a", linestyle="dashed", label="no transaction"),
+        Patch(facecolor=refused_face, edgecolor=refused_edge, hatch="////", label="refused as expected"),
+        Line2D([], [], color="#8a8a8a", linewidth=0.8, marker=">", markersize=3, label="next step"),
+    ]
+    lanes_ax.legend(handles=legend, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=4, fontsize=7, frameon=False)
+    lanes_ax.set_title(
+        f"{run.title or run.name}  ({run.network}, chain {run.chain_id})", fontsize=11, loc="right", pad=6
+    )
+
+    # gas per step: bars only for steps that sent a transaction
+    sent = [e for e in entries if e.tx_hash]
+    gas_ax.bar(
+        [e.index for e in sent],
+        [e.gas for e in sent],
+        width=0.7,
+        color=[refused_edge if e.refused else bar_colour for e in sent],
+        zorder=2,
+    )
+    gas_ax.set_title(
+        f"gas per step: total {run.total_gas:,} in {run.transactions} transactions", fontsize=9, loc="left"
+    )
+    gas_ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{int(value):,}"))
+    gas_ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+    gas_ax.set_ylim(bottom=0)
+    gas_ax.grid(axis="y", color="#e4e4e4", linewidth=0.6, zorder=0)
+    gas_ax.tick_params(labelsize=7)
+    gas_ax.set_xlabel("step", fontsize=8)
+    tick_every = 1 if steps <= 80 else 5
+    gas_ax.set_xticks([e.index for e in entries if (e.index - first) % tick_every == 0])
+    for side in ("top", "right"):
+        gas_ax.spines[side].set_visible(False)
+
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fig.savefig(path, format="png", dpi=DPI)
+    finally:
+        fig.clear()
+    return path
+
+
+# ------------------------------------------------------------------------------------------------ both
+
+
+def _safe_stem(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "scenario"
+
+
+def write_report(run: ScenarioRun, directory: Path) -> tuple[Path, Path]:
+    """Write ``<directory>/<name>-<UTC YYYYmmdd-HHMMSS>.md`` and the ``.png`` of the same stem; return (md, png)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = f"{_safe_stem(run.name)}-{datetime.now(timezone.utc).strftime('%Y%m%d-%H%M%S')}"
+    png = write_swimlane_png(run, directory / f"{stem}.png")
+    md = write_markdown(run, directory / f"{stem}.md", png.name)
+    return md, png
