@@ -472,3 +472,13 @@ def test_transport_document_verifies_against_its_bill(port, cast) -> None:  # ty
     assert verify(document, status)
     assert verify(document.to_json(), bill)
     assert not verify(replace(document, port_of_discharge="DEHAM"), status)
+
+
+def test_a_named_relayer_is_the_only_one_who_may_relay(port, cast) -> None:  # type: ignore[no-untyped-def]
+    bill = issued(port, cast)
+    signed = port.bol.sign_endorsement(bill, cast.bank.org_id, signer=cast.shipper.account, relayer=cast.consignee.address)
+    with pytest.raises(errors.WrongRelayer) as info:
+        port.bol.endorse_by_signature(signed, sender=cast.forwarder.account)
+    assert (info.value.relayer, info.value.sender) == (cast.consignee.address, cast.forwarder.address)
+    port.bol.endorse_by_signature(signed, sender=cast.consignee.account)
+    assert port.bol.status(bill).holder == cast.bank.org_id

@@ -387,3 +387,55 @@ def test_gate_refusals(border: Border) -> None:
     with pytest.raises(errors.OrganisationNotActive) as suspended:
         gate.verify("MSKU9070323", code, sender=border.operator.account)
     assert suspended.value.status == OrgStatus.SUSPENDED
+
+
+def test_someone_elses_declaration_never_blocks_the_bills_parties(border: Border, parties) -> None:  # type: ignore[no-untyped-def]
+    c, bol = border.port.customs, border.port.bol
+    bill = border.bill()
+    forwarder = parties[Role.FORWARDER]
+    junk = c.lodge("export", "CN", os.urandom(32), ITEMS, bill=bill, sender=forwarder.account)
+    bol.record_milestone(bill, "shipped-on-board", sender=border.carrier.account)  # not the shipper's: not checked
+    own = c.lodge("export", "CN", os.urandom(32), ITEMS, bill=bill, sender=border.exporter.account)
+    assert c.declaration_of_bill(bill, "export", forwarder.org_id) == junk
+    assert c.declaration_of_bill(bill, "export", border.exporter.org_id) == own
+
+
+def test_a_rejected_declarations_link_can_be_replaced(border: Border) -> None:
+    c = border.port.customs
+    bill = os.urandom(32)
+    first = c.lodge("import", "NL", os.urandom(32), ITEMS, bill=bill, sender=border.importer.account)
+    c.reject(first, "wrong office", sender=border.customs.account)
+    second = c.lodge("import", "NL", os.urandom(32), ITEMS, bill=bill, sender=border.importer.account)
+    assert c.declaration_of_bill(bill, "import", border.importer.org_id) == second
+
+
+def test_a_copied_lodging_is_another_declaration(border: Border, parties) -> None:  # type: ignore[no-untyped-def]
+    document = os.urandom(32)
+    mine = border.port.customs.lodge("export", "CN", document, ITEMS, sender=border.exporter.account)
+    copy = border.port.customs.lodge("export", "CN", document, ITEMS, sender=parties[Role.FORWARDER].account)
+    assert mine != copy
+
+
+def test_only_the_authorising_terminal_releases_and_an_invoice_backs_one_claim(border: Border) -> None:
+    c, gate, rebates = border.port.customs, border.port.gate, border.port.rebates
+    bill = border.bill(accomplished=True)
+    decl = border.released_import(bill)
+    other_terminal = border._org("Another Rotterdam Terminal", "NL", Role.PORT_OPERATOR)
+    pickup = gate.authorise(decl, bill, "MSKU9070323", sender=border.operator.account)
+    with pytest.raises(errors.NotAuthorisingTerminal) as info:
+        gate.verify("MSKU9070323", pickup.code, sender=other_terminal.account)
+    assert (info.value.operator, info.value.gate) == (border.operator.org_id, other_terminal.org_id)
+    gate.verify("MSKU9070323", pickup.code, sender=border.operator.account)
+
+    invoice = os.urandom(32)
+    exports = []
+    for _ in range(2):
+        export = c.lodge("export", "CN", os.urandom(32), ITEMS, sender=border.exporter.account)
+        c.accept(export, sender=border.customs_cn.account)
+        c.assign_lane(export, "green", sender=border.customs_cn.account)
+        c.release(export, sender=border.customs_cn.account)
+        exports.append(export)
+    claim = rebates.claim(exports[0], invoice, UNIT, sender=border.exporter.account)
+    with pytest.raises(errors.InvoiceAlreadyClaimed) as twice:
+        rebates.claim(exports[1], invoice, UNIT, sender=border.exporter.account)
+    assert (twice.value.vat_invoice_hash, twice.value.claim_id) == (invoice, claim)

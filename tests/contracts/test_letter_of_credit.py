@@ -581,3 +581,37 @@ def test_invalid_terms_are_refused(trade: Trade) -> None:
     with pytest.raises(errors.InvalidTerms) as changes:
         lc._send(trade.issuing.account, "amend", trade.credit(), (0, 0, 0, 0, bytes(32)))
     assert changes.value.term == CreditTerm.CHANGES
+
+
+def test_the_custody_endorsement_cannot_be_front_run(trade: Trade) -> None:
+    lc, bol = trade.port.lc, trade.port.bol
+    bill = trade.shipped_bill()
+    signed = bol.sign_endorsement(bill, lc.escrow_organisation(), signer=trade.beneficiary.account, relayer=lc.address)
+    with pytest.raises(errors.WrongRelayer) as info:  # someone copies the signature out of a pending presentation
+        bol.endorse_by_signature(signed, sender=trade.carrier.account)
+    assert info.value.relayer == lc.address
+    assert bol.status(bill).holder == trade.beneficiary.org_id
+
+
+def test_an_amendment_decrease_cannot_be_accepted_below_what_is_reserved(trade: Trade) -> None:
+    lc = trade.port.lc
+    credit = trade.credit(amount=100_000 * UNIT, tolerance_bps=0, partial_drawings=True)
+    lc.amend(credit, amount=50_000 * UNIT, sender=trade.issuing.account)
+    trade.present(credit, 60_000 * UNIT)  # under the current terms, before the beneficiary answers
+    with pytest.raises(errors.AmendmentBelowCommitted) as info:
+        lc.accept_amendment(credit, sender=trade.beneficiary.account)
+    assert (info.value.new_maximum, info.value.committed) == (50_000 * UNIT, 60_000 * UNIT)
+    lc.reject_amendment(credit, sender=trade.beneficiary.account)
+    escrow_invariant(trade, [credit])
+
+
+def test_the_beneficiary_may_take_back_refused_documents(trade: Trade) -> None:
+    lc = trade.port.lc
+    credit = trade.credit()
+    bill = trade.shipped_bill()
+    number = trade.present(credit, 100_000 * UNIT, bill, trade.documents(bill, kinds=ALL_DOCS[:2]))
+    lc.refuse(credit, number, Discrepancy.MISSING_DOCUMENT, sender=trade.issuing.account)
+    with pytest.raises(errors.NotParty):
+        lc.return_documents(credit, number, sender=trade.applicant.account)
+    lc.return_documents(credit, number, sender=trade.beneficiary.account)
+    assert trade.port.bol.status(bill).holder == trade.beneficiary.org_id
