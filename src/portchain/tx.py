@@ -328,6 +328,8 @@ class TransactionLayer:
 
     def _wait(self, tx_hash: str, timeout: float = 300.0) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
+        # A local node mines within milliseconds: start polling fast and back off to the poll interval.
+        pause = min(0.001, self.poll_interval)
         while True:
             receipt = self.request("eth_getTransactionReceipt", [tx_hash])
             if receipt is not None:
@@ -336,7 +338,8 @@ class TransactionLayer:
                 return dict(receipt)
             if time.monotonic() > deadline:
                 raise TransactionError(f"transaction {tx_hash} was not mined within {timeout:.0f} s")
-            time.sleep(self.poll_interval)
+            time.sleep(pause)
+            pause = min(pause * 2, self.poll_interval)
 
     def _wait_confirmations(self, block_number: int, deadline: float) -> None:
         while int(self.request("eth_blockNumber", []), 16) < block_number + self.confirmations:

@@ -12,7 +12,7 @@ import traceback
 from typing import Sequence
 
 from ..exceptions import ConfigurationError, ContractError, InputError, PortchainError
-from . import _bol, _core, _customs, _doc, _lc, _registry, _token
+from . import _bol, _core, _customs, _doc, _lc, _registry, _scenario, _token
 from ._common import Parser
 
 EXAMPLES = """examples:
@@ -29,6 +29,7 @@ EXAMPLES = """examples:
   portchain lc show 1
   portchain customs lodge declaration.json --kind import --country NL --bill shipment.json --as consignee
   portchain gate verify MSKU9070323 0x8c...41 --as port-operator
+  portchain scenario run scripts/scenarios/flagship.yaml --repeat 20
   portchain gas --json
   portchain demo
 """
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     _lc.register(sub)
     _token.register(sub)
     _customs.register(sub)
+    _scenario.register(sub)
     return parser
 
 

@@ -126,6 +126,6 @@ def register(sub: Any) -> None:
     p = subparser(sub, "gas", "gas per operation, measured on a fresh local chain", "portchain gas --json", [COMMON])
     p.set_defaults(func=cmd_gas)
 
-    p = subparser(sub, "demo", "compile, start Anvil, deploy, onboard one organisation per role",
+    p = subparser(sub, "demo", "run the flagship trade on a fresh Anvil, print its timeline, write its report",
                   "portchain demo", [COMMON])
     p.set_defaults(func=cmd_demo)
