@@ -135,7 +135,10 @@ def _plain(value: Any) -> str:
 
 
 def register(sub: Any) -> None:
-    group = sub.add_parser("bol", parents=[COMMON], help="electronic bills of lading (DCSA eBL 3.0)")
+    group = sub.add_parser(
+        "bol", parents=[COMMON], help="electronic bills of lading (DCSA eBL 3.0)",
+        epilog="example:\n  portchain bol show shipment.json --json", formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     actions = group.add_subparsers(dest="bol_action", metavar="ACTION", parser_class=Parser)
     actions.required = True
     parents = [COMMON, NETWORK, ACTOR]

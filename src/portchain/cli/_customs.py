@@ -197,7 +197,10 @@ def register(sub: Any) -> None:
     decl_arg = argument(_declaration_id)
     bill_arg = argument(bill_ref)
 
-    group = sub.add_parser("customs", parents=[COMMON], help="customs declarations: lodge, examine, assess, pay, release")
+    group = sub.add_parser(
+        "customs", parents=[COMMON], help="customs declarations: lodge, examine, assess, pay, release",
+        epilog="example:\n  portchain customs lodge declaration.json --kind import --country NL --as consignee", formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     actions = group.add_subparsers(dest="customs_action", metavar="ACTION", parser_class=Parser)
     actions.required = True
 
@@ -245,7 +248,10 @@ def register(sub: Any) -> None:
     action("history", "every step of a declaration", "portchain customs history 0x5e...9a")
     group.set_defaults(func=cmd_customs)
 
-    group = sub.add_parser("tariff", parents=[COMMON], help="customs tariffs, import VAT and treasuries")
+    group = sub.add_parser(
+        "tariff", parents=[COMMON], help="customs tariffs, import VAT and treasuries",
+        epilog="example:\n  portchain tariff show NL 851712 --vat", formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     actions = group.add_subparsers(dest="tariff_action", metavar="ACTION", parser_class=Parser)
     actions.required = True
     p = subparser(actions, "set", "customs: set the duty rate of an HS heading or subheading in your jurisdiction",
@@ -266,7 +272,10 @@ def register(sub: Any) -> None:
     p.add_argument("--vat", action="store_true", help="also show the import VAT rate")
     group.set_defaults(func=cmd_tariff)
 
-    group = sub.add_parser("gate", parents=[COMMON], help="the terminal gate: one-time pick-up codes")
+    group = sub.add_parser(
+        "gate", parents=[COMMON], help="the terminal gate: one-time pick-up codes",
+        epilog="example:\n  portchain gate verify MSKU9070323 0x8c...41 --as port-operator", formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     actions = group.add_subparsers(dest="gate_action", metavar="ACTION", parser_class=Parser)
     actions.required = True
     p = subparser(actions, "authorise", "port operator: authorise one pick-up of a released container",
@@ -281,7 +290,10 @@ def register(sub: Any) -> None:
     p.add_argument("code", help="the code the haulier shows (0x + 64 hex)")
     group.set_defaults(func=cmd_gate)
 
-    group = sub.add_parser("tax", parents=[COMMON], help="export VAT rebates")
+    group = sub.add_parser(
+        "tax", parents=[COMMON], help="export VAT rebates",
+        epilog="example:\n  portchain tax rebate-claim 0x5e...9a --vat-invoice invoice.json --amount 23920 --as shipper", formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     actions = group.add_subparsers(dest="tax_action", metavar="ACTION", parser_class=Parser)
     actions.required = True
     p = subparser(actions, "rebate-claim", "exporter: claim the VAT rebate of a cleared export declaration",

@@ -60,7 +60,10 @@ def cmd_doc(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    group = sub.add_parser("doc", parents=[COMMON], help="trade documents: anchor, verify, show")
+    group = sub.add_parser(
+        "doc", parents=[COMMON], help="trade documents: anchor, verify, show",
+        epilog="example:\n  portchain doc verify invoice.json", formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     actions = group.add_subparsers(dest="doc_action", metavar="ACTION", parser_class=Parser)
     actions.required = True
     parents = [COMMON, NETWORK, ACTOR]

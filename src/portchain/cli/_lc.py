@@ -215,7 +215,10 @@ def _plain(value: Any) -> str:
 def register(sub: Any) -> None:
     from ._bol import bill_ref
 
-    group = sub.add_parser("lc", parents=[COMMON], help="letters of credit (UCP 600) with escrow and DvP")
+    group = sub.add_parser(
+        "lc", parents=[COMMON], help="letters of credit (UCP 600) with escrow and DvP",
+        epilog="example:\n  portchain lc show 1", formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     actions = group.add_subparsers(dest="lc_action", metavar="ACTION", parser_class=Parser)
     actions.required = True
     parents = [COMMON, NETWORK, ACTOR]

@@ -65,7 +65,10 @@ def _show(args: argparse.Namespace, registry: Any) -> int:
 
 
 def register(sub: Any) -> None:
-    reg = sub.add_parser("registry", parents=[COMMON], help="participant registry: onboard, signers, suspend, revoke, show")
+    reg = sub.add_parser(
+        "registry", parents=[COMMON], help="participant registry: onboard, signers, suspend, revoke, show",
+        epilog="example:\n  portchain registry show 3 --json", formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     actions = reg.add_subparsers(dest="registry_action", metavar="ACTION", parser_class=Parser)
     actions.required = True
     parents = [COMMON, NETWORK]

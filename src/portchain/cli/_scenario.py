@@ -115,7 +115,10 @@ def _single(args: argparse.Namespace, scenario: Any, port: Any) -> int:
 
 
 def register(sub: Any) -> None:
-    group = sub.add_parser("scenario", parents=[COMMON], help="run scripted trade scenarios (YAML)")
+    group = sub.add_parser(
+        "scenario", parents=[COMMON], help="run scripted trade scenarios (YAML)",
+        epilog="example:\n  portchain scenario run scripts/scenarios/flagship.yaml --repeat 20", formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     actions = group.add_subparsers(dest="scenario_action", metavar="ACTION", parser_class=Parser)
     actions.required = True
     p = subparser(actions, "run", "run a scenario through the SDK (a fresh local Anvil unless a node is configured)",

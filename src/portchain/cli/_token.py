@@ -34,7 +34,10 @@ def cmd_token(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    group = sub.add_parser("token", parents=[COMMON], help="the settlement token: balance, mint (local faucet), approve")
+    group = sub.add_parser(
+        "token", parents=[COMMON], help="the settlement token: balance, mint (local faucet), approve",
+        epilog="example:\n  portchain token balance 0x90F79bf6EB2c4f870365E785982E1f101E93b906", formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     actions = group.add_subparsers(dest="token_action", metavar="ACTION", parser_class=Parser)
     actions.required = True
     parents = [COMMON, NETWORK, ACTOR]
