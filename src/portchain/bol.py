@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from eth_account import Account
-from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
 
 from .client import ContractClient
@@ -112,6 +110,12 @@ _HISTORY_EVENTS = (
 )
 
 
+_ENDORSE_FIELDS = [
+    ("bill", "bytes32"), ("to", "uint32"), ("toOrder", "bool"), ("relayer", "address"), ("nonce", "uint256"),
+    ("deadline", "uint256"),
+]
+
+
 def _org(org_id: int, what: str = "organisation id") -> int:
     to_uint(org_id, 32, what)
     if org_id == 0:
@@ -207,8 +211,11 @@ class BillOfLadingClient(ContractClient):
         relayer_address = to_address(relayer, "relayer") if relayer else "0x" + "00" * 20
         deadline = self.layer.block_timestamp() + valid_for if deadline is None else to_uint(deadline, 256, "deadline")
         nonce = self.nonce_of(signer.address)
-        typed = self._typed_endorsement(bill_bytes, to, to_order, relayer_address, nonce, deadline)
-        signature = Account.sign_typed_data(signer.key, full_message=typed).signature
+        message = {
+            "bill": bill_bytes, "to": to, "toOrder": to_order, "relayer": relayer_address, "nonce": nonce,
+            "deadline": deadline,
+        }
+        signature = self._sign_typed(signer, "portchain BillOfLading", "Endorse", _ENDORSE_FIELDS, message).signature
         return SignedEndorsement(
             bill_bytes, to, to_order, relayer_address, nonce, deadline, bytes(signature), signer.address
         )
@@ -219,38 +226,6 @@ class BillOfLadingClient(ContractClient):
         return self._send(
             sender, "endorseBySignature", e.bill, e.to, e.to_order, e.relayer, e.nonce, e.deadline, e.signature
         )
-
-    def _typed_endorsement(
-        self, bill: bytes, to: int, to_order: bool, relayer: str, nonce: int, deadline: int
-    ) -> dict[str, Any]:
-        return {
-            "types": {
-                "EIP712Domain": [
-                    {"name": "name", "type": "string"},
-                    {"name": "version", "type": "string"},
-                    {"name": "chainId", "type": "uint256"},
-                    {"name": "verifyingContract", "type": "address"},
-                ],
-                "Endorse": [
-                    {"name": "bill", "type": "bytes32"},
-                    {"name": "to", "type": "uint32"},
-                    {"name": "toOrder", "type": "bool"},
-                    {"name": "relayer", "type": "address"},
-                    {"name": "nonce", "type": "uint256"},
-                    {"name": "deadline", "type": "uint256"},
-                ],
-            },
-            "primaryType": "Endorse",
-            "domain": {
-                "name": "portchain BillOfLading",
-                "version": "1",
-                "chainId": self.layer.chain_id,
-                "verifyingContract": self.address,
-            },
-            "message": {
-                "bill": bill, "to": to, "toOrder": to_order, "relayer": relayer, "nonce": nonce, "deadline": deadline,
-            },
-        }
 
     def nonce_of(self, signer: str) -> int:
         """The next nonce a relayed endorsement by ``signer`` must carry."""

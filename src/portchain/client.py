@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from eth_account import Account
+from eth_account.datastructures import SignedMessage
 from eth_account.signers.local import LocalAccount
 
 from .artifacts import load_artifact
@@ -38,6 +40,26 @@ class ContractClient:
 
     def _send(self, sender: LocalAccount, function: str, *args: Any, gas: int | None = None) -> Receipt:
         return self.layer.send(sender, self.address, self.abi.function(function).encode(args), gas=gas)
+
+    def _sign_typed(
+        self, signer: LocalAccount, domain_name: str, primary: str, fields: list[tuple[str, str]], message: dict[str, Any]
+    ) -> SignedMessage:
+        """Sign EIP-712 data for this contract (domain: ``domain_name``, version "1", this chain and address)."""
+        typed = {
+            "types": {
+                "EIP712Domain": [
+                    {"name": "name", "type": "string"},
+                    {"name": "version", "type": "string"},
+                    {"name": "chainId", "type": "uint256"},
+                    {"name": "verifyingContract", "type": "address"},
+                ],
+                primary: [{"name": name, "type": kind} for name, kind in fields],
+            },
+            "primaryType": primary,
+            "domain": {"name": domain_name, "version": "1", "chainId": self.layer.chain_id, "verifyingContract": self.address},
+            "message": message,
+        }
+        return Account.sign_typed_data(signer.key, full_message=typed)
 
     def events(self, receipt: Receipt, name: str | None = None) -> list[DecodedEvent]:
         """The events this contract emitted in ``receipt`` (only those called ``name`` if given)."""

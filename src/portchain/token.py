@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
 from .client import ContractClient
@@ -52,6 +51,11 @@ class SignedPermit:
     v: int
     r: bytes
     s: bytes
+
+
+_PERMIT_FIELDS = [
+    ("owner", "address"), ("spender", "address"), ("value", "uint256"), ("nonce", "uint256"), ("deadline", "uint256"),
+]
 
 
 class TokenClient(ContractClient):
@@ -92,27 +96,8 @@ class TokenClient(ContractClient):
         spender = to_address(spender)
         nonce = int(self._call("nonces", owner.address))
         name = str(self._call("name"))
-        typed = {
-            "types": {
-                "EIP712Domain": [
-                    {"name": "name", "type": "string"},
-                    {"name": "version", "type": "string"},
-                    {"name": "chainId", "type": "uint256"},
-                    {"name": "verifyingContract", "type": "address"},
-                ],
-                "Permit": [
-                    {"name": "owner", "type": "address"},
-                    {"name": "spender", "type": "address"},
-                    {"name": "value", "type": "uint256"},
-                    {"name": "nonce", "type": "uint256"},
-                    {"name": "deadline", "type": "uint256"},
-                ],
-            },
-            "primaryType": "Permit",
-            "domain": {"name": name, "version": "1", "chainId": self.layer.chain_id, "verifyingContract": self.address},
-            "message": {"owner": owner.address, "spender": spender, "value": value, "nonce": nonce, "deadline": deadline},
-        }
-        signed = Account.sign_typed_data(owner.key, full_message=typed)
+        message = {"owner": owner.address, "spender": spender, "value": value, "nonce": nonce, "deadline": deadline}
+        signed = self._sign_typed(owner, name, "Permit", _PERMIT_FIELDS, message)
         return SignedPermit(
             owner.address, spender, value, deadline, signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
         )
