@@ -51,3 +51,11 @@ def test_bad_file_exits_2_naming_file_and_step(capsys, tmp_path: Path) -> None: 
     assert err == f"portchain: error: {bad}: step 1 (lc.issue): unknown actor 'y'; parties are x\n"
     code, _, err = run(capsys, "scenario", "run", str(SCENARIOS / "flagship.yaml"), "--repeat", "0")
     assert code == 2 and "expected a positive number" in err
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_shipped_scenario_runs_green_from_the_cli(capsys, path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run(capsys, "scenario", "run", str(path), "--json")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["refusals"] >= 1 and summary["transactions"] > 0
