@@ -153,6 +153,9 @@ interface IBillOfLading {
     /// @notice The titleholder endorses a to-order bill to `to` and delivers it.
     function endorse(bytes32 id, uint32 to) external;
 
+    /// @notice The holder passes possession to organisation `to`.
+    function transfer(bytes32 id, uint32 to) external;
+
     /// @notice Relay an endorsement a signer of the holder signed off-chain (EIP-712 `Endorse`).
     function endorseBySignature(
         bytes32 id,

@@ -188,6 +188,10 @@ interface ILetterOfCredit {
     error PresentationsPending(uint256 id, uint96 reserved);
     /// @notice The credit has not expired yet.
     error CreditNotExpired(uint256 id, uint40 expiry);
+    /// @notice The bill is held for a presentation under examination.
+    error BillUnderExamination(bytes32 bill);
+    /// @notice This contract does not hold the bill, or cannot tell where it came from.
+    error BillNotRecoverable(bytes32 bill, uint32 holder);
     /// @notice Cancelling an issued credit needs the beneficiary's consent (UCP 600 Art. 10(a)).
     error CancellationNotConsented(uint256 id);
 
@@ -236,6 +240,8 @@ interface ILetterOfCredit {
     event CancellationConsented(uint256 indexed id);
     /// @notice The credit expired or was cancelled; what was left in escrow went back to the payer.
     event CreditClosed(uint256 indexed id, CreditState state, uint96 refunded);
+    /// @notice A bill held outside any presentation went back to the organisation it came from.
+    event BillRecovered(bytes32 indexed bill, uint32 returnedTo);
     /// @notice A bank set or cleared a holiday on its banking-day calendar (`day` = unix time / 86400).
     event HolidaySet(uint32 indexed bank, uint32 day, bool holiday);
 }

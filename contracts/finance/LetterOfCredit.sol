@@ -66,6 +66,7 @@ contract LetterOfCredit is ILetterOfCredit, ReentrancyGuardTransient {
     uint16 private constant _MAX_TOLERANCE_BPS = 1_000;
     uint8 private constant _DEFAULT_PRESENTATION_DAYS = 21;
     uint8 private constant _EXAMINATION_BANKING_DAYS = 5;
+    uint32 private constant _MAX_EXAMINATION_DAYS = 21;
     uint8 private constant _ALL_DOCUMENTS = 31;
 
     /// @notice The participant registry.
@@ -144,6 +145,8 @@ contract LetterOfCredit is ILetterOfCredit, ReentrancyGuardTransient {
     mapping(uint256 id => PendingAmendment) private _pending;
     mapping(uint256 id => mapping(uint16 number => Presentation)) private _presentations;
     mapping(uint32 bank => mapping(uint32 day => bool)) private _holidays;
+    /// @dev Bills held for a presentation under examination; any other bill this contract holds is recoverable.
+    mapping(bytes32 bill => bool) private _underExamination;
 
     /*//////////////////////////////////////////////////////////////
                                 CONSTRUCTOR
@@ -391,6 +394,7 @@ contract LetterOfCredit is ILetterOfCredit, ReentrancyGuardTransient {
         }
         _presentations[id][number].state = PresentationState.RETURNED;
         _escrows[id].reserved -= presentation.amount;
+        delete _underExamination[presentation.bill];
         emit DocumentsReturned(id, number, credit.beneficiary);
         billOfLading.endorse(presentation.bill, credit.beneficiary);
     }
@@ -408,6 +412,22 @@ contract LetterOfCredit is ILetterOfCredit, ReentrancyGuardTransient {
             revert ExaminationPeriodRunning(id, number, presentation.deadline);
         }
         _honour(id, number, credit, presentation, true);
+    }
+
+    /// @notice Give back a bill this contract holds outside any presentation (transferred or endorsed to the
+    /// escrow organisation by mistake): it returns to the organisation it came from. Anyone may call it.
+    function recoverBill(bytes32 bill) external nonReentrant {
+        if (_underExamination[bill]) revert BillUnderExamination(bill);
+        IBillOfLading.BillStatus memory status = billOfLading.statusOf(bill);
+        uint32 escrow = registry.orgOf(address(this));
+        if (status.holder != escrow || status.previousHolder == 0) revert BillNotRecoverable(bill, status.holder);
+        emit BillRecovered(bill, status.previousHolder);
+        // Title came with the bill only if it was endorsed here; otherwise possession alone goes back.
+        if (status.endorsee == escrow) {
+            billOfLading.endorse(bill, status.previousHolder);
+        } else {
+            billOfLading.transfer(bill, status.previousHolder);
+        }
     }
 
     /// @notice A bank marks (or clears) a holiday on its own banking-day calendar.
@@ -633,6 +653,7 @@ contract LetterOfCredit is ILetterOfCredit, ReentrancyGuardTransient {
             bill: presentment.bill
         });
         _escrows[id].reserved += presentment.amount;
+        _underExamination[presentment.bill] = true;
         emit DocumentsPresented(id, number, presentment.bill, presentment.amount, discrepancies, deadline);
     }
 
@@ -678,6 +699,7 @@ contract LetterOfCredit is ILetterOfCredit, ReentrancyGuardTransient {
         // Effects first; then both legs of delivery versus payment, which succeed together or revert together.
         _presentations[id][number].state = PresentationState.HONOURED;
         _amounts[id].escrowed -= presentation.amount;
+        delete _underExamination[presentation.bill];
         Escrow storage escrow = _escrows[id];
         escrow.reserved -= presentation.amount;
         uint32 billTo = credit.flags & _BILL_TO_ISSUER != 0 ? credit.issuingBank : credit.applicant;
@@ -743,9 +765,15 @@ contract LetterOfCredit is ILetterOfCredit, ReentrancyGuardTransient {
         if (received != amount) revert UnsupportedToken(token, amount, received);
     }
 
+    /// @dev Five banking days following the day of presentation (UCP 600 Art. 14(b)). A presentation on a day the
+    /// bank is closed counts as received on its next banking day (Art. 33). At most `_MAX_EXAMINATION_DAYS`
+    /// calendar days are scanned, so a bank cannot stretch its own deadline with holidays or make `present` run
+    /// out of gas.
     function _examinationDeadline(uint32 bank, uint256 timestamp) private view returns (uint40) {
         uint32 day = uint32(timestamp / 1 days);
-        for (uint256 counted; counted < _EXAMINATION_BANKING_DAYS;) {
+        uint32 last = day + _MAX_EXAMINATION_DAYS;
+        while (!isBankingDay(bank, day) && day < last) ++day;
+        for (uint256 counted; counted < _EXAMINATION_BANKING_DAYS && day < last;) {
             ++day;
             if (isBankingDay(bank, day)) ++counted;
         }

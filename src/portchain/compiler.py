@@ -27,7 +27,7 @@ from .exceptions import CompilationError, ConfigurationError
 
 SOLC_VERSION = "0.8.30"
 EVM_VERSION = "cancun"
-OPTIMIZER_RUNS = 1_000
+OPTIMIZER_RUNS = 500
 
 SETTINGS: dict[str, Any] = {
     "optimizer": {"enabled": True, "runs": OPTIMIZER_RUNS},

@@ -615,3 +615,41 @@ def test_the_beneficiary_may_take_back_refused_documents(trade: Trade) -> None:
         lc.return_documents(credit, number, sender=trade.applicant.account)
     lc.return_documents(credit, number, sender=trade.beneficiary.account)
     assert trade.port.bol.status(bill).holder == trade.beneficiary.org_id
+
+
+def test_a_bill_sent_to_the_escrow_by_mistake_is_recovered(trade: Trade) -> None:
+    lc, bol = trade.port.lc, trade.port.bol
+    stray = trade.shipped_bill()
+    bol.transfer(stray, lc.escrow_organisation(), sender=trade.beneficiary.account)  # a mistake
+    with pytest.raises(errors.BillNotRecoverable) as not_held:
+        lc._send(trade.carrier.account, "recoverBill", trade.shipped_bill())
+    assert not_held.value.holder == trade.beneficiary.org_id
+    lc._send(trade.carrier.account, "recoverBill", stray)  # anyone may send it home
+    assert bol.status(stray).holder == trade.beneficiary.org_id
+    endorsed = trade.shipped_bill()
+    bol.endorse(endorsed, lc.escrow_organisation(), sender=trade.beneficiary.account)  # title went too
+    lc._send(trade.carrier.account, "recoverBill", endorsed)
+    status = bol.status(endorsed)
+    assert (status.holder, status.endorsee) == (trade.beneficiary.org_id, trade.beneficiary.org_id)
+    credit = trade.credit()
+    presented = trade.shipped_bill()
+    trade.present(credit, 100_000 * UNIT, presented)
+    with pytest.raises(errors.BillUnderExamination) as examined:
+        lc._send(trade.carrier.account, "recoverBill", presented)
+    assert examined.value.bill == presented
+
+
+def test_a_weekend_presentation_counts_from_the_next_banking_day(trade: Trade) -> None:
+    saturday = 1_798_848_000 // DAY  # 2027-01-02
+    assert saturday % 7 == 2
+    deadline = trade.port.lc.examination_deadline(trade.issuing.org_id, saturday * DAY + 3600)
+    # received Monday 4 January; five banking days after it end on Monday 11 January
+    assert deadline == (saturday + 9 + 1) * DAY - 1
+
+
+def test_a_bank_cannot_stretch_its_deadline_with_holidays(trade: Trade) -> None:
+    today = trade.now() // DAY
+    for day in range(today, today + 30):
+        trade.port.lc.set_holiday(day, sender=trade.issuing.account)
+    deadline = trade.port.lc.examination_deadline(trade.issuing.org_id, trade.now())
+    assert deadline == (today + 21 + 1) * DAY - 1  # at most 21 calendar days, whatever the calendar says
