@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import find_dotenv, load_dotenv
 from eth_account import Account
@@ -40,9 +41,14 @@ class Network:
     rpc_env: str = ""
 
     def __repr__(self) -> str:
-        # An RPC URL may carry a provider API key in its path: show only its host.
-        host = (self.rpc_url or "auto-started anvil").split("://")[-1].split("/")[0]
-        return f"Network({self.name}, chain {self.chain_id}, {host})"
+        return f"Network({self.name}, chain {self.chain_id}, {safe_host(self.rpc_url) if self.rpc_url else 'auto-started anvil'})"
+
+
+def safe_host(url: str) -> str:
+    """host:port of an RPC URL, without the user, password, path or query that may carry an API key."""
+    parts = urlsplit(url)
+    host = parts.hostname or "?"
+    return f"{host}:{parts.port}" if parts.port else host
 
 
 def load_env() -> None:
@@ -96,12 +102,14 @@ def networks() -> dict[str, Network]:
     }
 
 
-def get_network(name: str) -> Network:
-    """The network called ``name``; a remote one must have its RPC URL configured."""
+def get_network(name: str, *, rpc_url: str | None = None) -> Network:
+    """The network called ``name``; a remote one must have its RPC URL configured (or given as ``rpc_url``)."""
     known = networks()
     if name not in known:
         raise UnknownNetworkError(f"unknown network {name!r}; known networks: {', '.join(known)}")
     network = known[name]
+    if rpc_url:
+        return replace(network, rpc_url=rpc_url)
     if network.rpc_url is None and not network.local:
         raise ConfigurationError(f"network {name!r} needs an RPC URL: set {network.rpc_env} (see .env.example)")
     return network
@@ -133,10 +141,14 @@ def account_from_keystore(path: str | Path, password: str) -> LocalAccount:
         data = json.loads(path.read_text())
     except (OSError, ValueError) as exc:
         raise ConfigurationError(f"cannot read keystore {path}: {exc.__class__.__name__}") from None
+    if not isinstance(data, dict) or "crypto" not in data and "Crypto" not in data:
+        raise ConfigurationError(f"{path} is not an encrypted keystore (Web3 Secret Storage JSON)")
     try:
         return Account.from_key(Account.decrypt(data, password))
     except ValueError:
         raise ConfigurationError(f"wrong password for keystore {path}") from None
+    except (KeyError, TypeError):
+        raise ConfigurationError(f"{path} is not a readable keystore (Web3 Secret Storage JSON)") from None
 
 
 def deployer_account(network: Network) -> LocalAccount:

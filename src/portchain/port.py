@@ -86,6 +86,11 @@ class Port:
                 raise DeploymentError(
                     f"{name} is not deployed on {self.network.name}: run `portchain deploy --network {self.network.name}`"
                 )
+            if not self.layer.get_code(record["address"]):
+                raise DeploymentError(
+                    f"the records say {name} is at {record['address']} but there is no code there on this chain "
+                    f"(a restarted node?): run `portchain deploy --network {self.network.name}`"
+                )
             self._clients[name] = cls(self.layer, record["address"], deploy_block=record["receipt"]["blockNumber"])
         return self._clients[name]
 
@@ -176,7 +181,7 @@ def connect(
 ) -> Port:
     """Connect to ``network``. A local network with no RPC URL (or with ``fresh_node``) gets an Anvil node started
     for this connection and stopped when it closes."""
-    net = get_network(network)
+    net = get_network(network, rpc_url=rpc_url)
     if fresh_node and not net.local:
         raise ConfigurationError(f"a fresh node can only be started for a local network, not {net.name!r}")
     url = None if fresh_node else rpc_url or net.rpc_url

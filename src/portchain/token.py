@@ -25,11 +25,14 @@ from .types import to_address, to_uint
 def to_units(amount: str | int | Decimal, decimals: int) -> int:
     """A decimal amount ("1234.56") in the token's smallest unit; refuses more decimals than the token has."""
     try:
-        value = Decimal(str(amount))
-    except InvalidOperation:
-        raise InputError(f"amount must be a decimal number, got {amount!r}") from None
-    units = value.scaleb(decimals)
-    if units != units.to_integral_value() or units < 0:
+        value = Decimal(str(amount).strip())
+        if not value.is_finite():
+            raise InvalidOperation
+        units = value.scaleb(decimals)
+        whole = units == units.to_integral_value()
+    except (InvalidOperation, ArithmeticError):
+        raise InputError(f"amount must be a decimal number such as 1234.56, got {amount!r}") from None
+    if not whole or units < 0:
         raise InputError(f"amount {amount} is negative or has more than {decimals} decimals")
     return int(units)
 

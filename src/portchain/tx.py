@@ -188,7 +188,9 @@ class TransactionLayer:
     # -- raw JSON-RPC ----------------------------------------------------------------------------------------
 
     def _host(self) -> str:
-        return self.rpc_url.split("://")[-1].split("/")[0]
+        from .config import safe_host
+
+        return safe_host(self.rpc_url)
 
     def request(self, method: str, params: list[Any]) -> Any:
         """One JSON-RPC call; an RPC error comes back as a TransactionError, a dead endpoint as ChainConnectionError."""
@@ -200,7 +202,12 @@ class TransactionLayer:
     def raw_request(self, method: str, params: list[Any]) -> dict[str, Any]:
         try:
             return dict(self.w3.provider.make_request(method, params))  # type: ignore[arg-type]
+        except ValueError:  # an HTML error page, a proxy's answer: not JSON-RPC
+            raise ChainConnectionError(f"the endpoint at {self._host()} did not answer JSON-RPC") from None
         except OSError as exc:
+            status = getattr(getattr(exc, "response", None), "status_code", None)
+            if status is not None:
+                raise ChainConnectionError(f"the RPC endpoint at {self._host()} answered HTTP {status}") from None
             raise ChainConnectionError(
                 f"cannot reach the RPC endpoint at {self._host()}: {exc.__class__.__name__}"
             ) from None

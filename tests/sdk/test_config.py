@@ -88,3 +88,64 @@ def test_fresh_node_only_for_local_networks(clean_env: pytest.MonkeyPatch) -> No
     clean_env.setenv("SEPOLIA_RPC_URL", "http://127.0.0.1:1")
     with pytest.raises(ConfigurationError, match="only be started for a local network"):
         portchain.connect("sepolia", fresh_node=True)
+
+
+def test_rpc_credentials_never_show(clean_env: pytest.MonkeyPatch) -> None:
+    from portchain.config import safe_host
+
+    assert safe_host("https://user:SECRETPW@rpc.example.org:8545/v3/KEY?apikey=SECRET") == "rpc.example.org:8545"
+    clean_env.setenv("SEPOLIA_RPC_URL", f"http://user:SECRETPW@127.0.0.1:{free_port()}/v3?apikey=SECRETKEY")
+    assert "SECRET" not in repr(get_network("sepolia"))
+    with pytest.raises(ChainConnectionError) as info:
+        portchain.connect("sepolia")
+    assert "SECRET" not in str(info.value) and "127.0.0.1" in str(info.value)
+
+
+def test_an_rpc_url_given_on_the_command_line_is_enough(clean_env: pytest.MonkeyPatch) -> None:
+    assert get_network("sepolia", rpc_url="http://127.0.0.1:1").rpc_url == "http://127.0.0.1:1"
+
+
+def test_an_endpoint_that_is_not_json_rpc(clean_env: pytest.MonkeyPatch) -> None:
+    import http.server
+    import threading
+
+    class Html(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"<html>proxy says hello</html>")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Html)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(ChainConnectionError, match="did not answer JSON-RPC"):
+            portchain.connect("anvil", rpc_url=f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+
+
+def test_a_file_that_is_not_a_keystore(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    keystore = tmp_path / "key.json"
+    keystore.write_text("{}")
+    clean_env.setenv("PORTCHAIN_KEYSTORE", str(keystore))
+    clean_env.setenv("PORTCHAIN_KEYSTORE_PASSWORD", "pw")
+    with pytest.raises(ConfigurationError, match="is not an encrypted keystore"):
+        deployer_account(get_network("anvil"))
+
+
+def test_stale_records_are_refused_before_any_call(session_port, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import json as _json
+
+    from portchain import DeploymentError
+
+    folder = tmp_path / "anvil"
+    folder.mkdir()
+    record = _json.loads((session_port.deployments_dir / "anvil" / "PortRegistry.json").read_text())
+    record["address"] = "0x000000000000000000000000000000000000dEaD"
+    (folder / "PortRegistry.json").write_text(_json.dumps(record))
+    port = portchain.connect("anvil", rpc_url=session_port.layer.rpc_url, deployments_dir=tmp_path)
+    with pytest.raises(DeploymentError, match="no code there on this chain"):
+        port.registry.organisation_count()

@@ -89,3 +89,18 @@ def _selector(signature: str) -> str:
     from eth_utils import function_signature_to_4byte_selector
 
     return function_signature_to_4byte_selector(signature).hex()
+
+
+@pytest.mark.parametrize("text", ["Infinity", "NaN", "sNaN", "1e999999999", "12,5", ""])
+def test_amounts_that_are_not_numbers(text: str) -> None:
+    from portchain.token import to_units
+
+    with pytest.raises(InputError, match="amount must be a decimal number"):
+        to_units(text, 6)
+
+
+def test_eight_digit_dates_are_dates() -> None:
+    from portchain.cli._common import parse_date
+
+    assert parse_date("20261120") == parse_date("2026-11-20") == 1_795_176_000
+    assert parse_date("1795176000") == 1_795_176_000

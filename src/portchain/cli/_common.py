@@ -94,8 +94,8 @@ def connect_persistent(args: argparse.Namespace) -> Port:
     from ..config import get_network
     from ..port import connect
 
-    network = get_network(args.network)
-    rpc_url = args.rpc_url or network.rpc_url
+    network = get_network(args.network, rpc_url=args.rpc_url)
+    rpc_url = network.rpc_url
     if rpc_url is None:
         raise ConfigurationError(
             f"network {network.name!r} has no running node: start one with `portchain node` and set "
@@ -147,8 +147,10 @@ def parse_date(text: str | None) -> int | None:
     """A date given as YYYY-MM-DD (noon UTC) or unix seconds; None stays None."""
     if text is None:
         return None
-    if text.isdigit():
+    if text.isdigit() and len(text) >= 9:  # unix seconds; eight digits are a YYYYMMDD date
         return int(text)
+    if re.fullmatch(r"\d{8}", text):
+        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
@@ -158,7 +160,7 @@ def parse_date(text: str | None) -> int | None:
 
 def end_of_day(text: str) -> int:
     """A deadline given as YYYY-MM-DD (23:59:59 UTC that day) or unix seconds."""
-    if text.isdigit():
+    if text.isdigit() and len(text) >= 9:
         return int(text)
     noon = parse_date(text)
     assert noon is not None

@@ -30,8 +30,8 @@ def cmd_scenario(args: argparse.Namespace) -> int:
     from ..scenario import load_scenario, run_scenario
 
     scenario = load_scenario(args.file)  # refuses a bad file before anything is sent
-    network = get_network(args.network)
-    rpc_url = args.rpc_url or network.rpc_url
+    network = get_network(args.network, rpc_url=args.rpc_url)
+    rpc_url = network.rpc_url
     with tempfile.TemporaryDirectory() as records:
         if rpc_url is None:  # no node configured: a fresh local chain for this run
             port = connect(network.name, deployments_dir=records, fresh_node=True)
