@@ -94,7 +94,10 @@ def _hash(value: Any, what: str) -> bytes:
 
 
 def _text_hash(text: str | None) -> bytes:
-    return keccak(text=text.strip()) if text and text.strip() else bytes(32)
+    """keccak256 of NFC-normalised, trimmed text (as the registry hashes names); zero for no text."""
+    from .registry import text_hash
+
+    return text_hash(text) if text and text.strip() else bytes(32)
 
 
 @dataclass(frozen=True)

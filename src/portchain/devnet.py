@@ -54,11 +54,14 @@ PARTIES: tuple[PartySpec, ...] = (
 
 
 def onboard_parties(port: Port, specs: tuple[PartySpec, ...] = PARTIES, *, first_account: int = 1) -> dict[Role, Party]:
-    """Onboard each spec with development account ``first_account + i`` as its signer (local chains only)."""
+    """Onboard each spec with development account ``first_account + i`` as its signer (local chains only).
+    Specs whose account already signs for an organisation are skipped, so running it twice changes nothing."""
     admin = port.deployer
     parties = {}
     for i, spec in enumerate(specs):
         account = dev_account(first_account + i)
+        if port.registry.org_of(account.address):
+            continue
         port.fund(account.address)
         onboarded = port.registry.onboard(
             spec.name, spec.registration_id, spec.country, [spec.role], [account.address], spec.ports, sender=admin

@@ -73,3 +73,26 @@ def test_credit_from_application_to_honour(suite_cli, port, parties, tmp_path: P
     assert code == 2 and "unknown discrepancy 'smudged-ink'" in err
     code, _, err = run("lc", "show", "0")
     assert code == 2 and "expected a positive number" in err
+
+
+def test_refused_application_approves_nothing_and_types_must_agree(suite_cli, port, parties, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run = suite_cli
+    applicant = parties[Role.CONSIGNEE]
+    now = port.layer.block_timestamp()
+    code, _, err = run("lc", "apply", "--terms", "0x" + "ab" * 32, "--beneficiary", "999", "--issuing-bank",
+                       str(parties[Role.BANK].org_id), "--amount", "100", "--expiry", _day(now + 60 * 86400),
+                       "--latest-shipment", _day(now + 30 * 86400), "--approve", "--as", "consignee")
+    assert code == 1 and "UnknownOrganisation(org_id=999)" in err
+    assert port.token.allowance(applicant.address, port.lc.address) == 0  # nothing was sent before the refusal
+
+    invoice = sample_commercial_invoice(invoice_number="INV-TYPE-1").dump(tmp_path / "invoice.json")
+    code, _, err = run("doc", "anchor", str(invoice), "--type", "packing-list", "--as", "shipper")
+    assert code == 2 and "is a COMMERCIAL_INVOICE; --type packing-list contradicts it" in err
+
+
+def test_onboard_demo_is_idempotent(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("deploy")
+    code, out, _ = cli("registry", "onboard-demo", "--json")
+    assert code == 0 and len(json.loads(out)) == 10
+    code, out, _ = cli("registry", "onboard-demo")
+    assert code == 0 and out.count("(already onboarded)") == 10

@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from ..config import load_env
+
+    load_env()  # before the parser reads defaults such as $PORTCHAIN_NETWORK
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -17,6 +17,7 @@ from ._common import (
     NETWORK,
     Parser,
     connect_persistent,
+    hash_or_file,
     emit,
     org_id,
     parse_date,
@@ -100,7 +101,7 @@ def cmd_bol(args: argparse.Namespace) -> int:
         elif action == "blank-endorse":
             receipt, what = bol.blank_endorse(args.bill, sender=account), "endorsed in blank"
         elif action == "sign":
-            attestation = bill_ref(args.attestation)
+            attestation = hash_or_file(args.attestation)
             receipt, what = bol.sign(args.bill, attestation, sender=account), "signed"
         elif action == "reject":
             receipt, what = bol.reject_transfer(args.bill, sender=account), "rejected the last transfer"

@@ -173,9 +173,23 @@ def hash_or_file(text: str) -> bytes:
         return bytes.fromhex(text[2:])
     path = Path(text)
     if path.is_file():
-        from ..documents import document_hash
+        import json as _json
 
-        return document_hash(path.read_bytes())
+        from ..documents import TransportDocument, document_hash
+        from ..trade_documents import load_trade_document
+
+        # A trade or transport document hashes as the SDK builds it (absent optional fields dropped), which is the
+        # hash its issuer anchored; any other JSON hashes as written.
+        raw = path.read_bytes()
+        try:
+            data = _json.loads(raw)
+        except ValueError:
+            raise InputError(f"{path}: not JSON") from None
+        if isinstance(data, dict) and "documentType" in data:
+            return bytes(load_trade_document(path).hash())
+        if isinstance(data, dict) and "transportDocumentReference" in data:
+            return bytes(TransportDocument.load(path).hash())
+        return document_hash(raw)
     raise InputError(f"{text!r} is neither a hash (0x + 64 hex digits) nor a document file")
 
 

@@ -35,6 +35,13 @@ def cmd_doc(args: argparse.Namespace) -> int:
         if args.doc_action == "anchor":
             if isinstance(document, bytes) and args.type is None:
                 raise InputError("a bare hash needs --type (commercial-invoice, packing-list, ...)")
+            if not isinstance(document, bytes) and args.type is not None:
+                from ..trade_documents import DocType
+
+                if DocType.parse(args.type) != document.doc_type:
+                    raise InputError(
+                        f"{args.document} is a {document.doc_type.name}; --type {args.type} contradicts it"
+                    )
             subject = None
             if args.subject:
                 from ._bol import bill_ref

@@ -88,19 +88,18 @@ def cmd_lc(args: argparse.Namespace) -> int:
                 advising_bank=args.advising_bank or 0,
                 confirming_bank=args.confirming_bank or 0,
             )
+            maximum = terms.amount * (10_000 + terms.tolerance_bps) // 10_000
             permit = None
-            if args.approve:
-                maximum = terms.amount * (10_000 + terms.tolerance_bps) // 10_000
-                token.approve(lc.address, maximum, sender=account)
-            elif args.permit:
-                maximum = terms.amount * (10_000 + terms.tolerance_bps) // 10_000
+            if args.permit:
                 permit = token.sign_permit(account, lc.address, maximum, port.layer.block_timestamp() + 3600)
             credit = lc.apply(terms, sender=account, permit=permit)
             receipt = port.layer.last_receipt
+            if args.approve:  # only once the application stands; the escrow is pulled at issuance
+                token.approve(lc.address, maximum, sender=account)
             emit(args, {"credit": credit, **tx_json(receipt)}, f"applied for credit {credit} {tx_text(receipt)}")
             return 0
         if action == "present":
-            token = _token(port, None if not args.token else args.token)
+            token = _token(port, lc.credit(args.credit).token)
             number = lc.present(
                 args.credit, to_units(args.amount, token.decimals), args.document, args.bill, payee=args.payee,
                 sender=account, bol=port.bol,
@@ -179,9 +178,10 @@ def _show(args: argparse.Namespace, port: Any) -> int:
     if args.presentation is not None:
         presentation = lc.presentation(args.credit, args.presentation)
         found = [d.name for d in type(presentation.discrepancies) if d in presentation.discrepancies]
+        decimals = _token(port, lc.credit(args.credit).token).decimals
         emit(args, presentation.to_json(),
              f"presentation {presentation.number} of credit {presentation.credit}: {presentation.state.name}, "
-             f"amount {presentation.amount}, discrepancies {', '.join(found) or '-'}, "
+             f"amount {from_units(presentation.amount, decimals)}, discrepancies {', '.join(found) or '-'}, "
              f"examination until {_day(presentation.examination_deadline)}, bill 0x{presentation.bill.hex()}")
         return 0
     credit = lc.credit(args.credit)
@@ -273,7 +273,6 @@ def register(sub: Any) -> None:
     p.add_argument("--document", action="append", default=[], type=argument(hash_or_file),
                    help="anchored document file or hash (repeat)")
     p.add_argument("--payee", help="address paid on honour (default: the presenting address)")
-    p.add_argument("--token", help=argparse.SUPPRESS)
     p = action("refuse", "examining bank: refuse in one notice listing every discrepancy",
                "portchain lc refuse 1 1 --discrepancies missing-document,goods-description --as bank", presentation=True)
     p.add_argument("--discrepancies", required=True,

@@ -16,6 +16,17 @@ def cmd_registry(args: argparse.Namespace) -> int:
         action = args.registry_action
         if action == "show":
             return _show(args, registry)
+        if action == "onboard-demo":
+            from ..devnet import PARTIES, account_for, onboard_parties
+
+            onboarded = onboard_parties(port)
+            rows = {spec.role.name: {"orgId": registry.org_of(account_for(spec.role).address),
+                                     "signer": account_for(spec.role).address, "name": spec.name} for spec in PARTIES}
+            emit(args, rows, "\n".join(
+                f"{role:<14} organisation {row['orgId']:>3}  {row['signer']}  {row['name']}"
+                + ("" if any(p.spec.role.name == role for p in onboarded.values()) else "  (already onboarded)")
+                for role, row in rows.items()))
+            return 0
         admin = port.deployer
         if action == "onboard":
             roles = [r for r in (part.strip() for part in args.roles.split(",")) if r]
@@ -95,6 +106,8 @@ def register(sub: Any) -> None:
         a.add_argument("--reason", default="", help="reason (kept off-chain; its hash goes on-chain)")
     a = subparser(actions, "reinstate", "reinstate a suspended organisation", "portchain registry reinstate 3", parents)
     a.add_argument("org_id", type=org_id)
+    subparser(actions, "onboard-demo", "local networks: onboard the demo organisation of every role, so that "
+              "`--as ROLE` works (idempotent)", "portchain registry onboard-demo", parents)
     a = subparser(actions, "show", "show an organisation by id or signer address", "portchain registry show 3 --json",
                   parents)
     a.add_argument("org_id", nargs="?", type=org_id)
