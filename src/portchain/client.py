@@ -42,9 +42,15 @@ class ContractClient:
         return self.layer.send(sender, self.address, self.abi.function(function).encode(args), gas=gas)
 
     def _sign_typed(
-        self, signer: LocalAccount, domain_name: str, primary: str, fields: list[tuple[str, str]], message: dict[str, Any]
+        self,
+        signer: LocalAccount,
+        domain_name: str,
+        primary: str,
+        fields: list[tuple[str, str]],
+        message: dict[str, Any],
+        version: str = "1",
     ) -> SignedMessage:
-        """Sign EIP-712 data for this contract (domain: ``domain_name``, version "1", this chain and address)."""
+        """Sign EIP-712 data for this contract (domain: ``domain_name``, ``version``, this chain and address)."""
         typed = {
             "types": {
                 "EIP712Domain": [
@@ -56,7 +62,10 @@ class ContractClient:
                 primary: [{"name": name, "type": kind} for name, kind in fields],
             },
             "primaryType": primary,
-            "domain": {"name": domain_name, "version": "1", "chainId": self.layer.chain_id, "verifyingContract": self.address},
+            "domain": {
+                "name": domain_name, "version": version, "chainId": self.layer.chain_id,
+                "verifyingContract": self.address,
+            },
             "message": message,
         }
         return Account.sign_typed_data(signer.key, full_message=typed)

@@ -276,7 +276,8 @@ class CustomsClient(ContractClient):
         """(duty, VAT) computed here from the chain's current rates, before anything is sent."""
         if DeclarationKind.parse(kind) == DeclarationKind.EXPORT:
             return 0, 0
-        rates = {f"{i.subheading:06d}": self.tariff_rate(country, f"{i.subheading:06d}") for i in items}
+        codes = {f"{i.subheading:06d}" for i in items}
+        rates = {code: self.tariff_rate(country, code) for code in codes}
         return compute_duties(items, rates, self.vat_rate(country))
 
     def quote(self, country: str, kind: DeclarationKind | str, items: Sequence[Item]) -> tuple[int, int]:

@@ -124,6 +124,52 @@ ACTIONS: dict[str, ARG] = {
 # What a step's `save` stores, by action.
 SAVES = {"lc.apply": "credit", "lc.present": "presentation", "gate.authorise": "code", "tax.rebate_claim": "claim"}
 
+TRADE_TYPES = {
+    "commercial-invoice", "packing-list", "certificate-of-origin", "insurance-certificate", "inspection-certificate",
+}
+# The document types an argument accepts, where the kind alone does not say.
+DOCUMENT_ARGS: dict[tuple[str, str], set[str]] = {
+    ("bol.draft", "bill"): {"transport-document"},
+    ("customs.lodge", "declaration"): {"declaration"},
+    ("customs.amend", "replacement"): {"declaration"},
+    ("doc.anchor", "document"): TRADE_TYPES,
+    ("lc.present", "documents"): TRADE_TYPES,
+    ("bol.switch_to_paper", "paper"): {"paper-bill"},
+    ("tax.rebate_claim", "invoice"): {"commercial-invoice"},
+}
+SPENDERS = ("lc", "customs", "rebates")
+
+
+def _enum_checks() -> dict[tuple[str, str], Callable[[Any], Any]]:
+    """Arguments whose value must parse as one of the SDK's codes, checked when the file is loaded."""
+    from .trade_documents import DocType
+    from .types import (
+        AmendmentReason,
+        BillKind,
+        DeclarationKind,
+        Discrepancy,
+        InspectionResult,
+        Lane,
+        Milestone,
+        to_country,
+    )
+
+    return {
+        ("bol.draft", "kind"): BillKind.parse,
+        ("bol.amend", "reason"): AmendmentReason.parse,
+        ("bol.milestone", "milestone"): Milestone.parse,
+        ("customs.lodge", "kind"): DeclarationKind.parse,
+        ("customs.lodge", "country"): to_country,
+        ("customs.lane", "lane"): Lane.parse,
+        ("customs.inspect", "result"): InspectionResult.parse,
+        ("lc.refuse", "discrepancies"): Discrepancy.parse_list,
+        ("lc.apply", "documents"): lambda v: [DocType.parse(d) for d in str(v).split(",") if d.strip()],
+    }
+
+
+CHECK_KEYS = {"bill": {"state", "holder"}, "credit": {"state", "presentation"}, "declaration": {"status"},
+              "balance": {"amount"}}
+
 DOCUMENT_TYPES = (
     "transport-document", "commercial-invoice", "packing-list", "certificate-of-origin", "insurance-certificate",
     "inspection-certificate", "declaration", "paper-bill",
@@ -283,14 +329,30 @@ def _parse_step(path: Path, index: int, raw: Any, parties: dict[str, PartySpec],
         if kind == "documents":
             if not isinstance(value, list) or any(v not in documents for v in value):
                 raise ScenarioError(f"{where}: {name}: a list of the scenario's documents")
+        allowed = DOCUMENT_ARGS.get((action, name)) or {"bill": {"transport-document"},
+                                                        "declaration": {"declaration"}}.get(kind)
+        for doc in (value if kind == "documents" else [value] if kind in ("bill", "document", "declaration") else []):
+            if allowed and documents[doc].type not in allowed:
+                raise ScenarioError(f"{where}: {name}: {doc!r} is a {documents[doc].type}, not a "
+                                    f"{' or '.join(sorted(allowed))}")
+        check = _enum_checks().get((action, name))
+        if check is not None:
+            try:
+                check(value)
+            except InputError as exc:
+                raise ScenarioError(f"{where}: {name}: {exc}") from None
+        if action == "token.approve" and name == "spender" and value not in SPENDERS:
+            raise ScenarioError(f"{where}: spender: one of {', '.join(SPENDERS)}, got {value!r}")
         if kind == "ref" and not (isinstance(value, str) and value.startswith("$")):
             raise ScenarioError(f"{where}: {name}: a saved value such as $credit, got {value!r}")
         if kind == "date" and not re.fullmatch(r"[+-]\d+d|now", str(value)):
             raise ScenarioError(f"{where}: {name}: a date relative to the start, such as +30d, got {value!r}")
         if kind == "amount":
+            from .token import to_units
+
             try:
-                float(str(value))
-            except ValueError:
+                to_units(str(value), 18)
+            except InputError:
                 raise ScenarioError(f"{where}: {name}: an amount such as 184000.00, got {value!r}") from None
         if kind == "int" and not isinstance(value, int):
             raise ScenarioError(f"{where}: {name}: a whole number, got {value!r}")
@@ -302,6 +364,14 @@ def _parse_step(path: Path, index: int, raw: Any, parties: dict[str, PartySpec],
             errors.error_class(str(expect))
         except AttributeError:
             raise ScenarioError(f"{where}: expect: no contract error named {expect!r}") from None
+    if action == "check":
+        subjects = [k for k in args if k in CHECK_KEYS]
+        used = set().union(*(CHECK_KEYS[k] for k in subjects)) | set(subjects) if subjects else set()
+        stray = set(args) - used
+        if not subjects or stray:
+            raise ScenarioError(f"{where}: a check names a bill (state, holder), a credit (state, presentation), a "
+                                f"declaration (status) or a balance (amount); {', '.join(sorted(stray)) or 'nothing'} "
+                                "does not fit")
     save = raw.get("save")
     if save is not None and action not in SAVES:
         raise ScenarioError(f"{where}: save: {action} returns nothing to save")
@@ -350,6 +420,9 @@ class _Runner:
 
     def setup(self) -> None:
         keys = _scenario_keys(self.port)
+        missing = [name for name in self.scenario.parties if keys and name not in keys]
+        if missing:
+            raise ConfigurationError(f"PORTCHAIN_SCENARIO_KEYS has no key for: {', '.join(missing)}")
         admin = self.port.deployer
         self.orgs["admin"] = 0
         for party in self.scenario.parties.values():
@@ -689,7 +762,23 @@ def _scenario_keys(port: Port) -> dict[str, LocalAccount]:
         raw = json.loads(Path(path).read_text())
     except (OSError, ValueError):
         raise ConfigurationError(f"cannot read PORTCHAIN_SCENARIO_KEYS file {path}") from None
-    return {name: account_from_key(key) for name, key in raw.items()}
+    if not isinstance(raw, dict):
+        raise ConfigurationError(f"PORTCHAIN_SCENARIO_KEYS file {path} must map party names to keys")
+    keys = {name: account_from_key(key) for name, key in raw.items()}
+    return keys
+
+
+def _check_amounts(scenario: Scenario, decimals: int) -> None:
+    """Every amount must fit the token's decimals: checked before anything is sent."""
+    from .token import to_units
+
+    for step in scenario.steps:
+        for name, value in step.args.items():
+            if ACTIONS[step.action][name][0] == "amount":
+                try:
+                    to_units(str(value), decimals)
+                except InputError as exc:
+                    raise ScenarioError(f"{scenario.where(step)}: {name}: {exc}") from None
 
 
 def run_scenario(
@@ -709,6 +798,7 @@ def run_scenario(
         with tempfile.TemporaryDirectory() as records, connect("anvil", deployments_dir=records, fresh_node=True) as own:
             own.deploy()
             return run_scenario(spec, own, tag=tag, timeline=timeline, log=log)
+    _check_amounts(spec, port.token.decimals)
     started = time.perf_counter()
     runner = _Runner(port, spec, tag or os.urandom(3).hex(), timeline, log)
     runner.setup()

@@ -66,6 +66,7 @@ class TokenClient(ContractClient):
 
     contract_name = "SettlementToken"
     _decimals: int | None = None
+    _domain: tuple[str, str] | None = None
 
     def balance_of(self, account: str) -> int:
         return int(self._call("balanceOf", to_address(account)))
@@ -94,13 +95,26 @@ class TokenClient(ContractClient):
         """Faucet (local chains): mint ``value`` units to ``to``."""
         return self._send(sender, "mint", to_address(to), to_uint(value, 256, "amount"))
 
+    def _permit_domain(self) -> tuple[str, str]:
+        """The token's EIP-712 name and version: from ERC-5267 ``eip712Domain()`` where the token has it (USDC's
+        version is "2"), else its ``name()`` and "1"."""
+        if self._domain is None:
+            from .exceptions import ContractError
+
+            try:
+                _fields, name, version, *_rest = self._call("eip712Domain")
+                self._domain = (str(name), str(version))
+            except ContractError:
+                self._domain = (str(self._call("name")), "1")
+        return self._domain
+
     def sign_permit(self, owner: LocalAccount, spender: str, value: int, deadline: int) -> SignedPermit:
         """Sign an EIP-2612 permit off-chain (no transaction)."""
         spender = to_address(spender)
         nonce = int(self._call("nonces", owner.address))
-        name = str(self._call("name"))
+        name, version = self._permit_domain()
         message = {"owner": owner.address, "spender": spender, "value": value, "nonce": nonce, "deadline": deadline}
-        signed = self._sign_typed(owner, name, "Permit", _PERMIT_FIELDS, message)
+        signed = self._sign_typed(owner, name, "Permit", _PERMIT_FIELDS, message, version)
         return SignedPermit(
             owner.address, spender, value, deadline, signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
         )

@@ -72,6 +72,18 @@ BASE = "title: t\nparties: {importer: {role: consignee, country: NL}, bank: {rol
          "expiry: tomorrow, latest_shipment: +1d}\n",
          r"step 1 \(lc.apply\): expiry: a date relative to the start, such as \+30d, got 'tomorrow'"),
         ("steps:\n  - {actor: admin, action: token.mint\n", r"bad.yaml: line \d+ is not valid YAML"),
+        ("steps:\n  - {actor: admin, action: token.mint, to: importer, amount: inf}\n",
+         r"step 1 \(token.mint\): amount: an amount such as 184000.00, got 'inf'"),
+        ("steps:\n  - {actor: importer, action: token.approve, spender: bank, amount: '1'}\n",
+         r"step 1 \(token.approve\): spender: one of lc, customs, rebates, got 'bank'"),
+        ("documents: {inv: {type: commercial-invoice}}\nsteps:\n  - {actor: bank, action: bol.draft, bill: inv, "
+         "kind: to-order, shipper: importer}\n", r"step 1 \(bol.draft\): bill: 'inv' is a commercial-invoice, "
+         r"not a transport-document"),
+        ("documents: {b: {type: transport-document}}\nsteps:\n  - {actor: bank, action: bol.draft, bill: b, "
+         "kind: barge, shipper: importer}\n", r"step 1 \(bol.draft\): kind: unknown BillKind 'barge'"),
+        ("documents: {d: {type: declaration, items: [{hsCode: '851712', customsValue: '1', origin: CN}]}}\n"
+         "steps:\n  - {check: {declaration: d, state: released}}\n",
+         r"step 1 \(check\): a check names a bill .*; state does not fit"),
     ],
 )
 def test_bad_scenarios_are_refused_before_anything_is_sent(tmp_path: Path, body: str, message: str) -> None:
@@ -92,3 +104,13 @@ def test_bad_parties_and_documents(tmp_path: Path) -> None:
     path.write_text("title: t\nsteps: []\n")
     with pytest.raises(ScenarioError, match=r"bad.yaml: missing 'parties'"):
         load_scenario(path)
+
+
+def test_amounts_must_fit_the_tokens_decimals_before_anything_is_sent(port, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "decimals.yaml"
+    path.write_text(BASE + "steps:\n  - {actor: admin, action: token.mint, to: importer, amount: '1.0000001'}\n")
+    block = port.layer.request("eth_blockNumber", [])
+    with pytest.raises(ScenarioError, match=r"step 1 \(token.mint\): amount: amount 1.0000001 is negative or has "
+                                            r"more than 6 decimals"):
+        run_scenario(path, port, timeline=False)
+    assert port.layer.request("eth_blockNumber", []) == block  # nothing was onboarded or sent

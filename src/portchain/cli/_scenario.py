@@ -30,6 +30,12 @@ def cmd_scenario(args: argparse.Namespace) -> int:
     from ..scenario import load_scenario, run_scenario
 
     scenario = load_scenario(args.file)  # refuses a bad file before anything is sent
+    if args.report:
+        report_dir = Path(args.report)
+        if report_dir.exists() and not report_dir.is_dir():
+            from ..exceptions import InputError
+
+            raise InputError(f"--report {report_dir} is a file, not a folder")
     network = get_network(args.network, rpc_url=args.rpc_url)
     rpc_url = network.rpc_url
     with tempfile.TemporaryDirectory() as records:
