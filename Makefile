@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 
-.PHONY: setup demo test compile node gas clean help
+.PHONY: setup demo test audit compile node gas clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -26,6 +26,28 @@ demo: setup  ## deploy the suite to a local Anvil it starts itself and onboard o
 
 test: setup  ## run the whole test suite against a real Anvil
 	$(BIN)/python -m pytest -q
+
+# Static analysis, offline: the project's own compile (portchain.compiler, AST selected too) laid out as a foundry
+# build-info in build/audit, read by slither from its own venv with forge (npm) on PATH; audit/check.py fails on any
+# High/Medium finding not in the reviewed audit/baseline.json. Nothing compiles or downloads while slither runs.
+AUDIT_VENV := .venv-audit
+AUDIT_STAMP := $(AUDIT_VENV)/.installed
+AUDIT_DIR := build/audit
+SLITHER_FLAGS := --foundry-ignore-compile --compile-force-framework foundry --exclude-dependencies \
+	--exclude-low --exclude-informational --exclude-optimization --fail-none
+
+$(AUDIT_STAMP): audit/requirements.txt
+	$(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/pip install --quiet --disable-pip-version-check -r audit/requirements.txt
+	touch $@
+
+audit: setup $(AUDIT_STAMP)  ## slither (offline); fails on a High/Medium finding not in audit/baseline.json
+	$(BIN)/python audit/build_info.py $(AUDIT_DIR)
+	rm -f $(AUDIT_DIR)/slither.json
+	cd $(AUDIT_DIR) && PATH="$(CURDIR)/audit/guard:$(CURDIR)/node_modules/.bin:$$PATH" \
+		"$(CURDIR)/$(AUDIT_VENV)/bin/slither" . $(SLITHER_FLAGS) --json slither.json >slither.log 2>&1 \
+		|| { tail -n 40 slither.log; echo "audit: slither failed (log: $(AUDIT_DIR)/slither.log)"; exit 1; }
+	$(AUDIT_VENV)/bin/python audit/check.py $(AUDIT_DIR)/slither.json
 
 compile: setup  ## compile contracts/ and refresh the artifacts shipped in src/portchain/artifacts
 	$(BIN)/portchain compile
