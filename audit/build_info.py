@@ -57,7 +57,8 @@ def compile_input(root: Path, solc_input: dict, cache_dir: Path) -> tuple[dict, 
     import solcx  # the SDK's own dependency, as portchain.compiler uses it
 
     executable, label = compiler.solc_executable(root)
-    key = hashlib.sha256((compiler._canonical(solc_input) + label).encode()).hexdigest()[:32]
+    canonical = json.dumps(solc_input, sort_keys=True, separators=(",", ":"))
+    key = hashlib.sha256((canonical + label).encode()).hexdigest()[:32]
     cache_file = cache_dir / f"solc-{key}.json"
     if cache_file.is_file():
         return json.loads(cache_file.read_text()), label, True
@@ -84,7 +85,7 @@ def compile_input(root: Path, solc_input: dict, cache_dir: Path) -> tuple[dict, 
 
 def write_project(scratch: Path, solc_input: dict, output: dict) -> Path:
     """Write foundry.toml, the sources and out/build-info/<id>.json into ``scratch``; returns the build-info."""
-    for folder in ("out", "contracts", "node_modules", "cache/forge"):
+    for folder in ("out", "contracts", "node_modules"):
         shutil.rmtree(scratch / folder, ignore_errors=True)
     scratch.mkdir(parents=True, exist_ok=True)
     (scratch / "foundry.toml").write_text(FOUNDRY_TOML.format(evm=compiler.EVM_VERSION))
