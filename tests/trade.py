@@ -1,4 +1,8 @@
-"""A documentary-credit trade on the session's suite: parties, token, shipped bills, anchored documents."""
+"""A documentary-credit trade on the session's suite: parties, token, shipped bills, anchored documents.
+
+The applicant approves the credit contract once, up front: each application pulls its escrow from the applicant's
+address in the apply transaction itself. Documents come back as ``(document, issuer organisation)`` pairs, the form
+a presentation names an anchor by (each organisation anchors in its own name space)."""
 
 from __future__ import annotations
 
@@ -38,6 +42,7 @@ class Trade:
         self.confirming = self._bank("Rotterdam Confirming Bank", "NL")
         self.token = port.token
         self.token.mint(self.applicant.address, 10_000_000 * UNIT, sender=admin)
+        # before any application: the escrow is pulled when the applicant applies
         self.token.approve(port.lc.address, 2**256 - 1, sender=self.applicant.account)
         self.payee = Account.create().address
 
@@ -72,12 +77,13 @@ class Trade:
         return dataclasses.replace(base, **overrides)
 
     def credit(self, **overrides) -> int:  # type: ignore[no-untyped-def]
-        """Applied for and issued."""
+        """Applied for (the escrow pulled from the applicant) and issued."""
         credit = self.port.lc.apply(self.terms(**overrides), sender=self.applicant.account)
         self.port.lc.issue(credit, sender=self.issuing.account)
         return credit
 
     def shipped_bill(self, shipped_at: int | None = None) -> bytes:
+        """A to-order bill held by the beneficiary, shipped on board; its id is the one `draft` returned."""
         bol = self.port.bol
         bill = bol.draft(os.urandom(32), BillKind.TO_ORDER, shipper=self.beneficiary.org_id, sender=self.carrier.account)
         bol.approve(bill, sender=self.beneficiary.account)
@@ -86,6 +92,7 @@ class Trade:
         return bill
 
     def documents(self, bill: bytes, tag: str = "1", kinds=tuple(ALL_DOCS)) -> list:  # type: ignore[no-untyped-def]
+        """Each kind anchored by the organisation that issues it; ``(document, issuer org id)`` pairs."""
         makers = {
             DocType.COMMERCIAL_INVOICE: (lambda: sample_commercial_invoice(invoice_number=f"INV-{tag}"), self.beneficiary),
             DocType.PACKING_LIST: (lambda: sample_packing_list(packing_list_number=f"PL-{tag}"), self.beneficiary),
@@ -97,7 +104,7 @@ class Trade:
             make, issuer = makers[kind]
             document = make()
             self.port.docs.anchor(document, subject=bill, sender=issuer.account)
-            documents.append(document)
+            documents.append((document, issuer.org_id))
         return documents
 
     def present(self, credit: int, amount: int, bill: bytes | None = None, documents=None, tag: str = "1") -> int:  # type: ignore[no-untyped-def]

@@ -73,6 +73,17 @@ interface IPortRegistry {
     error OrganisationLacksRole(uint32 orgId, Role role);
     /// @notice The address's organisation has a different jurisdiction than the one the action needs.
     error OutsideJurisdiction(address account, uint32 orgId, bytes2 orgCountry, bytes2 requiredCountry);
+    /// @notice The address's organisation is not the designated authority for `role` in `country` (another
+    /// organisation of the same role and country is, or none is designated).
+    error NotTheAuthority(uint32 orgId, Role role, bytes2 country, uint32 authority);
+    /// @notice Only a signer of the organisation itself manages its signers.
+    error NotASignerOf(address account, uint32 orgId);
+    /// @notice An organisation keeps at least one signer.
+    error LastSigner(uint32 orgId, address signer);
+    /// @notice A contract organisation (an escrow) has fixed signers and cannot be suspended, revoked or changed.
+    error ContractOrganisation(uint32 orgId);
+    /// @notice A contract organisation's signer must be a deployed contract.
+    error NotAContract(address account);
 
     /*//////////////////////////////////////////////////////////////
                                   EVENTS
@@ -98,6 +109,10 @@ interface IPortRegistry {
     event OrganisationReinstated(uint32 indexed orgId);
     /// @notice An organisation was revoked for good.
     event OrganisationRevoked(uint32 indexed orgId, bytes32 reasonHash);
+    /// @notice Organisation `orgId` is now the authority for `role` in `country` (customs, tax).
+    event AuthorityDesignated(bytes2 indexed country, Role role, uint32 orgId);
+    /// @notice A contract was onboarded as an organisation of its own (an escrow); its signer never changes.
+    event ContractOrganisationOnboarded(uint32 indexed orgId, address account);
 
     /*//////////////////////////////////////////////////////////////
                                  QUERIES
@@ -111,6 +126,19 @@ interface IPortRegistry {
     /// @return orgId The organisation `account` acts for.
     function requireActingIn(address account, Role role, bytes2 country) external view returns (uint32 orgId);
 
+    /// @notice Revert unless `account` signs for the active organisation designated as the authority for `role` in
+    /// `country` (`OutsideJurisdiction` for another country's, `NotTheAuthority` for a second one of the country).
+    /// @return orgId The organisation `account` acts for.
+    function requireAuthority(address account, Role role, bytes2 country) external view returns (uint32 orgId);
+
+    /// @notice Revert unless `account` signs for the designated authority for `role` of its own jurisdiction.
+    /// @return orgId The organisation `account` acts for.
+    /// @return country Its jurisdiction.
+    function requireOwnAuthority(address account, Role role) external view returns (uint32 orgId, bytes2 country);
+
+    /// @notice The organisation designated as the authority for `role` in `country`, or 0.
+    function authorityOf(bytes2 country, Role role) external view returns (uint32);
+
     /// @notice Revert unless `account` signs for an active organisation; return it with its roles and country.
     function requireActor(address account) external view returns (uint32 orgId, uint16 roles, bytes2 country);
 
@@ -121,6 +149,9 @@ interface IPortRegistry {
 
     /// @notice Revert unless organisation `orgId` exists and is active.
     function requireActiveOrganisation(uint32 orgId) external view;
+
+    /// @notice The status of organisation `orgId` (NONE if it does not exist).
+    function statusOf(uint32 orgId) external view returns (Status);
 
     /// @notice Revert unless organisation `orgId` exists, is active and holds `role`.
     function requireOrganisationRole(uint32 orgId, Role role) external view;

@@ -15,6 +15,12 @@ import {IPortRegistry} from "./IPortRegistry.sol";
 ///     (none) --onboard--> ACTIVE --suspend--> SUSPENDED --reinstate--> ACTIVE
 ///                          ACTIVE | SUSPENDED --revoke--> REVOKED (terminal)
 ///
+/// What the registrar can and cannot do: it onboards, suspends, reinstates and revokes organisations, sets their
+/// roles and ports, and designates the one customs and one tax authority of each country. It cannot add a signing
+/// address to an existing organisation (only the organisation's own signers do that), so it can never act as a
+/// participant, and a contract organisation (the letter-of-credit escrow) has one fixed signer, the contract
+/// itself, and can be neither suspended nor revoked: no registrar can take or freeze what the escrow holds.
+///
 /// Names and registration ids are stored only as hashes: no plaintext about a company goes on-chain.
 contract PortRegistry is IPortRegistry, AccessControl {
     /*//////////////////////////////////////////////////////////////
@@ -37,6 +43,7 @@ contract PortRegistry is IPortRegistry, AccessControl {
         Status status;
         bytes2 country;
         uint40 onboardedAt;
+        bool isContract;
     }
 
     /// @dev A copy of its organisation's roles, status and country kept beside each signing address, so that
@@ -57,6 +64,7 @@ contract PortRegistry is IPortRegistry, AccessControl {
     mapping(uint32 orgId => address[]) private _signersOf;
     mapping(address signer => SignerRecord) private _signers;
     mapping(address signer => uint256 indexPlusOne) private _signerIndex;
+    mapping(bytes2 country => mapping(Role role => uint32 orgId)) private _authorities;
 
     /*//////////////////////////////////////////////////////////////
                                 CONSTRUCTOR
@@ -95,36 +103,64 @@ contract PortRegistry is IPortRegistry, AccessControl {
         if (roles == 0 || roles & ~_ALL_ROLES != 0) revert InvalidRoles(roles);
         if (signers.length == 0) revert NoSigners();
 
-        orgId = ++_organisationCount;
-        _orgs[orgId] = OrgState({
-            roles: roles,
-            status: Status.ACTIVE,
-            country: country,
-            onboardedAt: uint40(block.timestamp)
-        });
-        _nameHashes[orgId] = nameHash;
-        _registrationIdHashes[orgId] = registrationIdHash;
-        emit OrganisationOnboarded(orgId, nameHash, registrationIdHash, country, roles);
-
+        orgId = _newOrganisation(nameHash, registrationIdHash, country, roles, false);
         for (uint256 i; i < ports.length; ++i) {
             _addPort(orgId, ports[i]);
         }
         for (uint256 i; i < signers.length; ++i) {
             _addSigner(orgId, signers[i]);
         }
+        // The first customs and tax organisation of a country is its authority until the registrar designates another.
+        for (uint8 r = uint8(Role.CUSTOMS); r <= uint8(Role.TAX); ++r) {
+            if (roles & _bit(Role(r)) != 0 && _authorities[country][Role(r)] == 0) _designate(country, Role(r), orgId);
+        }
     }
 
-    /// @notice Add a signing address to an organisation that is not revoked.
-    function addSigner(uint32 orgId, address signer) external onlyRole(REGISTRAR_ROLE) {
-        _requireNotRevoked(orgId);
+    /// @notice Onboard a contract (an escrow such as LetterOfCredit) as an organisation whose only signer is the
+    /// contract itself: its signers never change and it can be neither suspended nor revoked, so nobody can act for
+    /// it but its own code.
+    /// @param account The deployed contract.
+    function onboardContract(bytes32 nameHash, bytes2 country, uint16 roles, address account)
+        external
+        onlyRole(REGISTRAR_ROLE)
+        returns (uint32 orgId)
+    {
+        if (nameHash == bytes32(0)) revert ZeroHash();
+        _checkCountry(country);
+        if (roles == 0 || roles & ~_ALL_ROLES != 0) revert InvalidRoles(roles);
+        if (account.code.length == 0) revert NotAContract(account);
+        orgId = _newOrganisation(nameHash, bytes32(uint256(uint160(account))), country, roles, true);
+        _addSigner(orgId, account);
+        emit ContractOrganisationOnboarded(orgId, account);
+    }
+
+    /// @notice Designate organisation `orgId` (active, holding `role`, of jurisdiction `country`) as the one authority
+    /// for `role` in `country`: only it acts on that country's declarations, tariffs, treasuries or rebates.
+    function designateAuthority(bytes2 country, Role role, uint32 orgId) external onlyRole(REGISTRAR_ROLE) {
+        _requireActive(orgId);
+        OrgState memory org = _orgs[orgId];
+        if (org.roles & _bit(role) == 0) revert OrganisationLacksRole(orgId, role);
+        if (org.country != country) revert InvalidCountry(country);
+        _designate(country, role, orgId);
+    }
+
+    /// @notice An active organisation adds a signing address: only one of its own signers may (never the registrar,
+    /// who would otherwise be able to act as any participant).
+    function addSigner(uint32 orgId, address signer) external {
+        _requireOwnSigner(orgId);
+        _requireActive(orgId);
+        _requireNotContract(orgId);
         _addSigner(orgId, signer);
     }
 
-    /// @notice Remove a signing address; the organisation keeps its other signers.
-    function removeSigner(address signer) external onlyRole(REGISTRAR_ROLE) {
+    /// @notice An organisation removes one of its signing addresses (a signer of the same organisation calls it,
+    /// also while suspended, to clean out a compromised key); it keeps at least one.
+    function removeSigner(address signer) external {
         uint32 orgId = _signers[signer].orgId;
         if (orgId == 0) revert NotASigner(signer);
+        _requireOwnSigner(orgId);
         address[] storage list = _signersOf[orgId];
+        if (list.length == 1) revert LastSigner(orgId, signer);
         uint256 index = _signerIndex[signer] - 1;
         address last = list[list.length - 1];
         list[index] = last;
@@ -138,6 +174,7 @@ contract PortRegistry is IPortRegistry, AccessControl {
     /// @notice Replace an organisation's role set.
     function setRoles(uint32 orgId, uint16 roles) external onlyRole(REGISTRAR_ROLE) {
         _requireNotRevoked(orgId);
+        _requireNotContract(orgId);
         if (roles == 0 || roles & ~_ALL_ROLES != 0) revert InvalidRoles(roles);
         _orgs[orgId].roles = roles;
         _syncSigners(orgId);
@@ -159,6 +196,7 @@ contract PortRegistry is IPortRegistry, AccessControl {
     /// @param reasonHash Hash of the suspension notice kept off-chain.
     function suspend(uint32 orgId, bytes32 reasonHash) external onlyRole(REGISTRAR_ROLE) {
         Status status = _statusOf(orgId);
+        _requireNotContract(orgId);
         if (status != Status.ACTIVE) revert InvalidStatusTransition(orgId, status, Status.SUSPENDED);
         _orgs[orgId].status = Status.SUSPENDED;
         _syncSigners(orgId);
@@ -178,6 +216,7 @@ contract PortRegistry is IPortRegistry, AccessControl {
     /// @param reasonHash Hash of the revocation notice kept off-chain.
     function revoke(uint32 orgId, bytes32 reasonHash) external onlyRole(REGISTRAR_ROLE) {
         Status status = _statusOf(orgId);
+        _requireNotContract(orgId);
         if (status == Status.REVOKED) revert InvalidStatusTransition(orgId, status, Status.REVOKED);
         _orgs[orgId].status = Status.REVOKED;
         _syncSigners(orgId);
@@ -201,6 +240,26 @@ contract PortRegistry is IPortRegistry, AccessControl {
     }
 
     /// @inheritdoc IPortRegistry
+    function requireAuthority(address account, Role role, bytes2 country) external view returns (uint32 orgId) {
+        SignerRecord memory signer = _requireActing(account, role);
+        orgId = signer.orgId;
+        if (signer.country != country) revert OutsideJurisdiction(account, orgId, signer.country, country);
+        _requireAuthority(orgId, role, country);
+    }
+
+    /// @inheritdoc IPortRegistry
+    function requireOwnAuthority(address account, Role role) external view returns (uint32 orgId, bytes2 country) {
+        SignerRecord memory signer = _requireActing(account, role);
+        (orgId, country) = (signer.orgId, signer.country);
+        _requireAuthority(orgId, role, country);
+    }
+
+    /// @inheritdoc IPortRegistry
+    function authorityOf(bytes2 country, Role role) external view returns (uint32) {
+        return _authorities[country][role];
+    }
+
+    /// @inheritdoc IPortRegistry
     function requireActor(address account) external view returns (uint32 orgId, uint16 roles, bytes2 country) {
         SignerRecord memory signer = _requireActor(account);
         (orgId, roles, country) = (signer.orgId, signer.roles, signer.country);
@@ -215,6 +274,11 @@ contract PortRegistry is IPortRegistry, AccessControl {
     /// @inheritdoc IPortRegistry
     function requireActiveOrganisation(uint32 orgId) external view {
         _requireActive(orgId);
+    }
+
+    /// @inheritdoc IPortRegistry
+    function statusOf(uint32 orgId) external view returns (Status) {
+        return _orgs[orgId].status;
     }
 
     /// @inheritdoc IPortRegistry
@@ -274,6 +338,41 @@ contract PortRegistry is IPortRegistry, AccessControl {
     /*//////////////////////////////////////////////////////////////
                                INTERNALS
     //////////////////////////////////////////////////////////////*/
+
+    function _newOrganisation(bytes32 nameHash, bytes32 registrationIdHash, bytes2 country, uint16 roles, bool isContract)
+        private
+        returns (uint32 orgId)
+    {
+        orgId = ++_organisationCount;
+        _orgs[orgId] = OrgState({
+            roles: roles,
+            status: Status.ACTIVE,
+            country: country,
+            onboardedAt: uint40(block.timestamp),
+            isContract: isContract
+        });
+        _nameHashes[orgId] = nameHash;
+        _registrationIdHashes[orgId] = registrationIdHash;
+        emit OrganisationOnboarded(orgId, nameHash, registrationIdHash, country, roles);
+    }
+
+    function _designate(bytes2 country, Role role, uint32 orgId) private {
+        _authorities[country][role] = orgId;
+        emit AuthorityDesignated(country, role, orgId);
+    }
+
+    function _requireAuthority(uint32 orgId, Role role, bytes2 country) private view {
+        uint32 authority = _authorities[country][role];
+        if (authority != orgId) revert NotTheAuthority(orgId, role, country, authority);
+    }
+
+    function _requireOwnSigner(uint32 orgId) private view {
+        if (_signers[msg.sender].orgId != orgId || orgId == 0) revert NotASignerOf(msg.sender, orgId);
+    }
+
+    function _requireNotContract(uint32 orgId) private view {
+        if (_orgs[orgId].isContract) revert ContractOrganisation(orgId);
+    }
 
     function _requireActor(address account) private view returns (SignerRecord memory signer) {
         signer = _signers[account];

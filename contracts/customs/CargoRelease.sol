@@ -9,8 +9,12 @@ import {ICustoms} from "./ICustoms.sol";
 /// @notice Contactless container release at the terminal gate (as in Antwerp's secure container release): the
 /// PORT_OPERATOR issues a one-time pick-up authorisation for a container, stored as a hash of the container number
 /// and a secret code that reaches the haulier off-chain; at the gate the code is checked and spent.
-/// @dev Authorised only for cargo customs released under an import declaration linked to a bill whose surrender
-/// the carrier accepted. Pick-up life: authorise -> AUTHORISED --verify at the gate--> USED (a code works once).
+/// @dev Authorised only for cargo customs released under an import declaration that the party which surrendered
+/// the bill with title (and whose surrender the carrier accepted) lodged and linked to that bill. Each terminal
+/// keeps its own pick-ups (keyed by operator and code hash), so no other terminal can take or block a code, and a
+/// container has at most one live code per terminal.
+/// Pick-up life: authorise -> AUTHORISED --verify at the gate--> USED (a code works once)
+///                                       --revoke (the terminal)--> REVOKED (a new code may be issued).
 contract CargoRelease {
     /*//////////////////////////////////////////////////////////////
                               CUSTOM ERRORS
@@ -18,11 +22,13 @@ contract CargoRelease {
 
     /// @notice Customs has not released the import declaration.
     error CargoNotReleased(bytes32 declaration, ICustoms.Status status);
-    /// @notice The import declaration is not the one its declarant linked to the bill, or its declarant is
-    /// not the bill's consignee or the party that surrendered it.
-    error BillNotLinked(bytes32 bill, bytes32 declaration);
-    /// @notice Only the terminal that authorised a pick-up releases the container.
-    error NotAuthorisingTerminal(bytes32 codeHash, uint32 operator, uint32 gate);
+    /// @notice The import declaration is not the one its declarant linked to the bill, or its declarant is not
+    /// the receiver: the party that surrendered the bill with title.
+    error DeclarationNotOfReceiver(bytes32 bill, bytes32 declaration);
+    /// @notice The container has a live (unused) pick-up code at this terminal already.
+    error ContainerAlreadyAuthorised(bytes11 container, bytes32 codeHash);
+    /// @notice This terminal released the container under this declaration (and so this bill) already.
+    error ContainerAlreadyReleased(bytes32 declaration, bytes11 container);
     /// @notice The bill's surrender for delivery was not accepted (it is not accomplished).
     error BillNotSurrendered(bytes32 bill, IBillOfLading.State state);
     /// @notice This code hash is authorised already.
@@ -42,6 +48,8 @@ contract CargoRelease {
     event PickupAuthorised(bytes32 indexed codeHash, bytes32 indexed declaration, bytes11 container, uint32 operator);
     /// @notice The container left the terminal: its code was presented and spent.
     event ContainerReleased(bytes32 indexed codeHash, bytes32 indexed declaration, bytes11 container, uint32 gate);
+    /// @notice The terminal withdrew an unused code (lost, or sent to the wrong haulier).
+    event PickupRevoked(bytes32 indexed codeHash, bytes11 container, uint32 operator);
 
     /*//////////////////////////////////////////////////////////////
                                   STORAGE
@@ -58,8 +66,12 @@ contract CargoRelease {
     ICustoms public immutable customs;
     IBillOfLading public immutable billOfLading;
 
-    mapping(bytes32 codeHash => Pickup) private _pickups;
-    mapping(bytes32 codeHash => bytes32 declaration) private _declarations;
+    mapping(uint32 operator => mapping(bytes32 codeHash => Pickup)) private _pickups;
+    mapping(uint32 operator => mapping(bytes32 codeHash => bytes32 declaration)) private _declarations;
+    mapping(uint32 operator => mapping(bytes11 container => bytes32 codeHash)) private _liveCode;
+    /// @dev Per terminal: keccak256(declaration, container) of every container it let out, so it never does so
+    /// twice (a released declaration stays the one its declarant linked to the bill).
+    mapping(uint32 operator => mapping(bytes32 declarationContainer => bool)) private _gatedOut;
 
     constructor(IPortRegistry registry_, ICustoms customs_, IBillOfLading billOfLading_) {
         registry = registry_;
@@ -77,39 +89,55 @@ contract CargoRelease {
             revert CargoNotReleased(declaration, decl.status);
         }
         if (customs.declarationOfBill(bill, ICustoms.Kind.IMPORT, decl.declarant) != declaration) {
-            revert BillNotLinked(bill, declaration);
+            revert DeclarationNotOfReceiver(bill, declaration);
         }
         IBillOfLading.BillStatus memory status = billOfLading.statusOf(bill);
         if (status.state != IBillOfLading.State.ACCOMPLISHED) revert BillNotSurrendered(bill, status.state);
-        // The goods go to whoever took delivery: the party that surrendered the bill, or its named consignee.
-        if (decl.declarant != status.previousHolder && decl.declarant != status.consignee) {
-            revert BillNotLinked(bill, declaration);
+        // The goods go to the party that surrendered the bill with title, and to nobody else.
+        if (decl.declarant != status.previousHolder) revert DeclarationNotOfReceiver(bill, declaration);
+        if (_pickups[operator][codeHash].authorisedAt != 0) revert PickupAlreadyAuthorised(codeHash);
+        bytes32 live = _liveCode[operator][container];
+        if (live != bytes32(0)) revert ContainerAlreadyAuthorised(container, live);
+        if (_gatedOut[operator][keccak256(abi.encode(declaration, container))]) {
+            revert ContainerAlreadyReleased(declaration, container);
         }
-        if (_pickups[codeHash].authorisedAt != 0) revert PickupAlreadyAuthorised(codeHash);
-        _pickups[codeHash] = Pickup(container, operator, uint40(block.timestamp), 0);
-        _declarations[codeHash] = declaration;
+        _pickups[operator][codeHash] = Pickup(container, operator, uint40(block.timestamp), 0);
+        _declarations[operator][codeHash] = declaration;
+        _liveCode[operator][container] = codeHash;
         emit PickupAuthorised(codeHash, declaration, container, operator);
     }
 
-    /// @notice At the gate: check the haulier's code for `container` and spend it.
+    /// @notice At the gate: check the haulier's code for `container` and spend it. Only the terminal that
+    /// authorised the code finds it.
     function verify(bytes11 container, bytes32 code) external {
         bytes32 codeHash = keccak256(abi.encodePacked(container, code));
-        Pickup memory pickup = _pickups[codeHash];
+        uint32 gate = registry.requireActing(msg.sender, IPortRegistry.Role.PORT_OPERATOR);
+        Pickup memory pickup = _pickups[gate][codeHash];
         if (pickup.authorisedAt == 0) revert UnknownPickup(codeHash);
-        bytes32 declaration = _declarations[codeHash];
-        uint32 gate = registry.requireActingIn(
-            msg.sender, IPortRegistry.Role.PORT_OPERATOR, customs.declarationOf(declaration).country
-        );
-        if (gate != pickup.operator) revert NotAuthorisingTerminal(codeHash, pickup.operator, gate);
         if (pickup.usedAt != 0) revert PickupAlreadyUsed(codeHash, pickup.usedAt);
-        _pickups[codeHash].usedAt = uint40(block.timestamp);
+        _pickups[gate][codeHash].usedAt = uint40(block.timestamp);
+        delete _liveCode[gate][container];
+        bytes32 declaration = _declarations[gate][codeHash];
+        _gatedOut[gate][keccak256(abi.encode(declaration, container))] = true;
         emit ContainerReleased(codeHash, declaration, container, gate);
     }
 
-    /// @notice A pick-up by its code hash: container, operator, when authorised and when used (0 if not yet).
-    function pickupOf(bytes32 codeHash) external view returns (Pickup memory pickup, bytes32 declaration) {
-        pickup = _pickups[codeHash];
+    /// @notice The terminal withdraws an unused code, so that a new one may be issued for the container.
+    function revoke(bytes32 codeHash) external {
+        uint32 operator = registry.requireActing(msg.sender, IPortRegistry.Role.PORT_OPERATOR);
+        Pickup memory pickup = _pickups[operator][codeHash];
         if (pickup.authorisedAt == 0) revert UnknownPickup(codeHash);
-        declaration = _declarations[codeHash];
+        if (pickup.usedAt != 0) revert PickupAlreadyUsed(codeHash, pickup.usedAt);
+        _pickups[operator][codeHash].usedAt = type(uint40).max;
+        delete _liveCode[operator][pickup.container];
+        emit PickupRevoked(codeHash, pickup.container, operator);
+    }
+
+    /// @notice A pick-up of terminal `operator` by its code hash: container, when authorised and when used (0 if
+    /// not yet; 2^40 - 1 if revoked).
+    function pickupOf(uint32 operator, bytes32 codeHash) external view returns (Pickup memory pickup, bytes32 declaration) {
+        pickup = _pickups[operator][codeHash];
+        if (pickup.authorisedAt == 0) revert UnknownPickup(codeHash);
+        declaration = _declarations[operator][codeHash];
     }
 }

@@ -9,11 +9,14 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IPortRegistry} from "../access/IPortRegistry.sol";
 import {ICustoms} from "./ICustoms.sol";
 import {IExportClearance} from "./IExportClearance.sol";
+import {NominatedTreasuries} from "./NominatedTreasuries.sol";
 
 /// @title Customs
 /// @notice Export and import declarations (WCO data model), the customs authorities' tariffs, import VAT, duties
-/// paid on-chain, and release. Only the CUSTOMS authority of a declaration's jurisdiction acts on it; only the TAX
-/// authority of a jurisdiction sets its VAT rate.
+/// paid on-chain, and release. Only the designated CUSTOMS authority of a declaration's jurisdiction acts on it
+/// (`IPortRegistry.requireAuthority`); only the designated TAX authority of a jurisdiction sets its VAT rate.
+/// Duties go to a treasury the customs authority nominates and the treasury itself accepts; an assessment fixes
+/// the treasury and token it is paid to, so nobody can redirect duties between assessment and payment.
 /// @dev Declaration life:
 ///
 ///     lodge (declarant) -> LODGED --accept--> ACCEPTED --assignLane--> GREEN | YELLOW | RED
@@ -31,7 +34,7 @@ import {IExportClearance} from "./IExportClearance.sol";
 /// Duties, in integer token units, rounded half up: duty = sum over items of round(value x rate / 10,000) with the
 /// rate of the item's HS subheading, else of its 4-digit heading; import VAT = round((sum of values + duty) x VAT
 /// rate / 10,000). Exports carry neither.
-contract Customs is ICustoms, ReentrancyGuardTransient {
+contract Customs is ICustoms, NominatedTreasuries, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     uint16 private constant _BPS = 10_000;
@@ -62,14 +65,11 @@ contract Customs is ICustoms, ReentrancyGuardTransient {
         uint32 lodgedBlock;
     }
 
+    /// @dev One slot: the amounts and the treasury (index into `_treasuryList`, + 1) fixed when assessed.
     struct Assessment {
         uint96 duty;
         uint96 vat;
-    }
-
-    struct Treasury {
-        address account;
-        address token;
+        uint32 treasury;
     }
 
     mapping(bytes32 id => Record) private _records;
@@ -81,7 +81,9 @@ contract Customs is ICustoms, ReentrancyGuardTransient {
     /// @dev Rate + 1 (0 = not set), keyed by digits << 24 | code (digits 4: heading, 6: subheading).
     mapping(bytes2 country => mapping(uint32 key => uint24 rate)) private _tariff;
     mapping(bytes2 country => uint24 rate) private _vat;
-    mapping(bytes2 country => Treasury) private _treasuries;
+    /// @dev Every treasury ever accepted, never changed once written; countries point at their current one (+ 1).
+    Treasury[] private _treasuryList;
+    mapping(bytes2 country => uint32 indexPlusOne) private _treasuries;
 
     constructor(IPortRegistry registry_) {
         registry = registry_;
@@ -140,8 +142,9 @@ contract Customs is ICustoms, ReentrancyGuardTransient {
 
     /// @notice As `pay`, with an EIP-2612 permit for the amount due.
     function payWithPermit(bytes32 id, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external nonReentrant {
+        _requireStatus(id, _record(id), Status.ASSESSED);
         Assessment memory due = _assessments[id];
-        address token = _treasuries[_record(id).country].token;
+        address token = _treasuryList[due.treasury - 1].token;
         // A front-run permit must not block the payment: the allowance is what counts.
         try IERC20Permit(token).permit(msg.sender, address(this), uint256(due.duty) + due.vat, deadline, v, r, s) {}
             catch {}
@@ -211,7 +214,9 @@ contract Customs is ICustoms, ReentrancyGuardTransient {
             revert ItemsMismatch(id);
         }
         (uint96 duty, uint96 vat) = quote(record.country, record.kind, items);
-        _assessments[id] = Assessment(duty, vat);
+        uint32 treasury = _treasuries[record.country];
+        if (treasury == 0 && (duty != 0 || vat != 0)) revert NoTreasury(record.country);
+        _assessments[id] = Assessment(duty, vat, treasury);
         // Nothing due (zero-rated goods, no VAT): the declaration counts as paid.
         _records[id].status = duty == 0 && vat == 0 ? Status.PAID : Status.ASSESSED;
         emit DutiesAssessed(id, duty, vat);
@@ -234,7 +239,7 @@ contract Customs is ICustoms, ReentrancyGuardTransient {
     /// @notice Set the ad-valorem duty rate of an HS heading (4 digits) or subheading (6 digits) in the caller's
     /// jurisdiction; a subheading's rate takes precedence over its heading's. Zero is a valid (zero-rated) rate.
     function setTariffRate(uint32 code, uint8 digits, uint16 rateBps) external {
-        bytes2 country = _authority(IPortRegistry.Role.CUSTOMS);
+        (, bytes2 country) = registry.requireOwnAuthority(msg.sender, IPortRegistry.Role.CUSTOMS);
         if ((digits != 4 && digits != 6) || code == 0 || code >= 10 ** uint256(digits)) {
             revert InvalidItem(0, ItemField.HS_CODE);
         }
@@ -245,18 +250,17 @@ contract Customs is ICustoms, ReentrancyGuardTransient {
 
     /// @notice The TAX authority sets the import VAT rate of its jurisdiction.
     function setVatRate(uint16 rateBps) external {
-        bytes2 country = _authority(IPortRegistry.Role.TAX);
+        (, bytes2 country) = registry.requireOwnAuthority(msg.sender, IPortRegistry.Role.TAX);
         if (rateBps > _BPS) revert InvalidRate(rateBps);
         _vat[country] = uint24(rateBps) + 1;
         emit VatRateSet(country, rateBps);
     }
 
-    /// @notice The customs authority sets where its jurisdiction's duties are paid, and in which token.
-    function setTreasury(address treasury, address token) external {
-        bytes2 country = _authority(IPortRegistry.Role.CUSTOMS);
-        if (treasury == address(0) || token == address(0)) revert ZeroAddress();
-        _treasuries[country] = Treasury(treasury, token);
-        emit TreasurySet(country, treasury, token);
+    /// @notice The customs authority nominates where its jurisdiction's duties are paid, and in which token. It
+    /// takes effect only when `treasury` accepts (`acceptTreasury`); assessments already made keep theirs.
+    function nominateTreasury(address treasury, address token) external {
+        (, bytes2 country) = registry.requireOwnAuthority(msg.sender, IPortRegistry.Role.CUSTOMS);
+        _nominateTreasury(country, treasury, token);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -267,9 +271,10 @@ contract Customs is ICustoms, ReentrancyGuardTransient {
     function declarationOf(bytes32 id) external view returns (DeclarationView memory) {
         Record memory r = _record(id);
         Assessment memory a = _assessments[id];
+        Treasury memory t = a.treasury == 0 ? Treasury(address(0), address(0)) : _treasuryList[a.treasury - 1];
         return DeclarationView(
             r.status, r.kind, r.lane, r.inspection, r.declarant, r.country, r.lodgedAt, r.itemCount, r.lodgedBlock,
-            a.duty, a.vat, _supersededBy[id]
+            a.duty, a.vat, _supersededBy[id], t.account, t.token
         );
     }
 
@@ -317,11 +322,15 @@ contract Customs is ICustoms, ReentrancyGuardTransient {
         return uint16(rate - 1);
     }
 
-    /// @notice Where `country`'s duties are paid, and in which token.
+    /// @notice Where `country`'s duties are paid, and in which token (the accepted treasury; zero if none).
     function treasuryOf(bytes2 country) external view returns (address treasury, address token) {
-        Treasury memory t = _treasuries[country];
+        uint32 index = _treasuries[country];
+        if (index == 0) return (address(0), address(0));
+        Treasury memory t = _treasuryList[index - 1];
         return (t.account, t.token);
     }
+
+
 
     /*//////////////////////////////////////////////////////////////
                                INTERNALS
@@ -379,24 +388,23 @@ contract Customs is ICustoms, ReentrancyGuardTransient {
     function _pay(bytes32 id) private {
         Record memory record = _record(id);
         _requireStatus(id, record, Status.ASSESSED);
-        Treasury memory treasury = _treasuries[record.country];
-        if (treasury.account == address(0)) revert NoTreasury(record.country);
         Assessment memory due = _assessments[id];
+        Treasury memory treasury = _treasuryList[due.treasury - 1];
         uint96 amount = due.duty + due.vat;
         _records[id].status = Status.PAID;
         emit DutiesPaid(id, msg.sender, treasury.account, treasury.token, amount);
         IERC20(treasury.token).safeTransferFrom(msg.sender, treasury.account, amount);
     }
 
-    function _forCustoms(bytes32 id) private view returns (Record memory record, uint32 customs) {
-        record = _record(id);
-        customs = registry.requireActingIn(msg.sender, IPortRegistry.Role.CUSTOMS, record.country);
+    /// @dev An accepted treasury is appended, never changed, so assessments can point at it by index.
+    function _treasuryAccepted(bytes2 country, Treasury memory treasury) internal override {
+        _treasuryList.push(treasury);
+        _treasuries[country] = uint32(_treasuryList.length);
     }
 
-    function _authority(IPortRegistry.Role role) private view returns (bytes2 country) {
-        (uint32 actor, uint16 roles, bytes2 jurisdiction) = registry.requireActor(msg.sender);
-        if (roles & (uint16(1) << uint8(role)) == 0) revert IPortRegistry.MissingRole(msg.sender, actor, role);
-        country = jurisdiction;
+    function _forCustoms(bytes32 id) private view returns (Record memory record, uint32 customs) {
+        record = _record(id);
+        customs = registry.requireAuthority(msg.sender, IPortRegistry.Role.CUSTOMS, record.country);
     }
 
     function _record(bytes32 id) private view returns (Record memory record) {

@@ -2,10 +2,11 @@
 pragma solidity 0.8.30;
 
 import {IExportClearance} from "./IExportClearance.sol";
+import {ITreasuries} from "./NominatedTreasuries.sol";
 
 /// @title ICustoms
 /// @notice Types, errors, events and the read side of customs declarations (WCO data model), tariffs and duties.
-interface ICustoms is IExportClearance {
+interface ICustoms is IExportClearance, ITreasuries {
     /*//////////////////////////////////////////////////////////////
                                   TYPES
     //////////////////////////////////////////////////////////////*/
@@ -71,6 +72,8 @@ interface ICustoms is IExportClearance {
         uint96 duty;
         uint96 vat;
         bytes32 supersededBy;
+        address treasury;
+        address token;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -113,8 +116,6 @@ interface ICustoms is IExportClearance {
     error NoTreasury(bytes2 country);
     /// @notice A rate in basis points must be at most 10,000 (100%).
     error InvalidRate(uint16 rateBps);
-    /// @notice The address is zero.
-    error ZeroAddress();
     /// @notice The bill is not linked to this declaration.
     error BillNotLinked(bytes32 bill, bytes32 id);
 
@@ -146,7 +147,6 @@ interface ICustoms is IExportClearance {
     event DeclarationReleased(bytes32 indexed id, uint32 customs);
     event TariffRateSet(bytes2 indexed country, uint32 hsCode, uint16 rateBps);
     event VatRateSet(bytes2 indexed country, uint16 rateBps);
-    event TreasurySet(bytes2 indexed country, address treasury, address token);
 
     /*//////////////////////////////////////////////////////////////
                                  QUERIES

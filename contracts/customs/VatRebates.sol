@@ -5,13 +5,22 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IPortRegistry} from "../access/IPortRegistry.sol";
+import {IBillOfLading} from "../documents/IBillOfLading.sol";
 import {ICustoms} from "./ICustoms.sol";
+import {NominatedTreasuries} from "./NominatedTreasuries.sol";
 
 /// @title VatRebates
 /// @notice Export VAT rebates: the exporter claims against an export declaration customs cleared and the hash of
-/// the VAT invoice; the TAX authority of the declaration's jurisdiction approves (paid from its treasury) or rejects.
-/// @dev Claim life: CLAIMED --approve--> PAID | --reject--> REJECTED. One claim per export declaration.
-contract VatRebates is ReentrancyGuardTransient {
+/// the VAT invoice; the designated TAX authority of the declaration's jurisdiction approves (paid from its
+/// treasury) or rejects.
+/// @dev Claim life: CLAIMED --approve--> PAID | --reject--> REJECTED (the exporter may claim again).
+/// Only for goods exported: the bill must have been recorded shipped on board (which itself needs the export
+/// cleared).
+/// One live claim per shipment: the claim names the bill of lading, the claimant must be the bill's shipper and the
+/// declaration the export declaration the shipper linked to that bill, so a forwarder's declaration for the same
+/// goods cannot be paid a second time, and nobody but the shipper can take the bill's rebate first. The treasury
+/// is nominated by the tax authority and pays only once it has accepted that role for its own country.
+contract VatRebates is NominatedTreasuries, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     enum ClaimStatus {
@@ -30,21 +39,21 @@ contract VatRebates is ReentrancyGuardTransient {
         address payee;
         bytes32 declaration;
         bytes32 vatInvoiceHash;
-    }
-
-    struct Treasury {
-        address account;
-        address token;
+        bytes32 bill;
     }
 
     /// @notice The export declaration is not cleared (released) by customs.
     error DeclarationNotCleared(bytes32 declaration, ICustoms.Status status);
     /// @notice Rebates are claimed against export declarations only.
     error NotAnExportDeclaration(bytes32 declaration);
-    /// @notice Only the declarant of the export declaration claims its rebate.
-    error NotExporter(bytes32 declaration, uint32 actor, uint32 declarant);
-    /// @notice A rebate was claimed against this declaration already.
-    error RebateAlreadyClaimed(bytes32 declaration, uint256 claimId);
+    /// @notice Only the bill's shipper, as the declarant of the export declaration, claims its rebate.
+    error NotExporter(bytes32 declaration, uint32 actor, uint32 declarant, uint32 shipper);
+    /// @notice The bill was not recorded shipped on board: nothing was exported yet.
+    error BillNotShipped(bytes32 bill);
+    /// @notice The declaration is not the export declaration the bill's shipper linked to the bill.
+    error DeclarationNotOfBill(bytes32 declaration, bytes32 bill);
+    /// @notice A rebate was claimed for this shipment (bill) already.
+    error RebateAlreadyClaimed(bytes32 bill, uint256 claimId);
     /// @notice This VAT invoice backs another live claim already.
     error InvoiceAlreadyClaimed(bytes32 vatInvoiceHash, uint256 claimId);
     /// @notice No claim has this id.
@@ -53,7 +62,7 @@ contract VatRebates is ReentrancyGuardTransient {
     error ClaimDecided(uint256 claimId, ClaimStatus status);
     /// @notice The amount or VAT invoice hash is zero, or the payee is the zero address.
     error InvalidClaim();
-    /// @notice The tax authority has not set its treasury.
+    /// @notice The tax authority has no accepted treasury.
     error NoTreasury(bytes2 country);
 
     event RebateClaimed(
@@ -61,25 +70,27 @@ contract VatRebates is ReentrancyGuardTransient {
     );
     event RebatePaid(uint256 indexed claimId, uint32 taxAuthority, address payee, address token, uint96 amount);
     event RebateRejected(uint256 indexed claimId, uint32 taxAuthority, bytes32 reasonHash);
-    event TaxTreasurySet(bytes2 indexed country, address treasury, address token);
 
     IPortRegistry public immutable registry;
     ICustoms public immutable customs;
+    IBillOfLading public immutable billOfLading;
 
     uint256 private _claimCount;
     mapping(uint256 claimId => Claim) private _claims;
-    mapping(bytes32 declaration => uint256 claimId) private _claimOf;
+    mapping(bytes32 bill => uint256 claimId) private _claimOfBill;
     mapping(bytes32 vatInvoiceHash => uint256 claimId) private _claimOfInvoice;
     mapping(bytes2 country => Treasury) private _treasuries;
 
-    constructor(IPortRegistry registry_, ICustoms customs_) {
+    constructor(IPortRegistry registry_, ICustoms customs_, IBillOfLading billOfLading_) {
         registry = registry_;
         customs = customs_;
+        billOfLading = billOfLading_;
     }
 
-    /// @notice The exporter claims the VAT rebate of a cleared export declaration.
+    /// @notice The exporter (the bill's shipper) claims the VAT rebate of the shipment under `bill`, against the
+    /// cleared export declaration it linked to that bill.
     /// @param payee Where the rebate is paid.
-    function claim(bytes32 declaration, bytes32 vatInvoiceHash, uint96 amount, address payee)
+    function claim(bytes32 declaration, bytes32 bill, bytes32 vatInvoiceHash, uint96 amount, address payee)
         external
         returns (uint256 claimId)
     {
@@ -87,30 +98,44 @@ contract VatRebates is ReentrancyGuardTransient {
         ICustoms.DeclarationView memory decl = customs.declarationOf(declaration);
         (uint32 actor,,) = registry.requireActor(msg.sender);
         if (decl.kind != ICustoms.Kind.EXPORT) revert NotAnExportDeclaration(declaration);
-        if (actor != decl.declarant) revert NotExporter(declaration, actor, decl.declarant);
+        IBillOfLading.BillStatus memory shipment = billOfLading.statusOf(bill);
+        uint32 shipper = shipment.shipper;
+        if (actor != decl.declarant || actor != shipper) revert NotExporter(declaration, actor, decl.declarant, shipper);
+        if (customs.declarationOfBill(bill, ICustoms.Kind.EXPORT, shipper) != declaration) {
+            revert DeclarationNotOfBill(declaration, bill);
+        }
         if (decl.status != ICustoms.Status.RELEASED) revert DeclarationNotCleared(declaration, decl.status);
-        uint256 existing = _claimOf[declaration];
+        if (shipment.shippedOnBoardDate == 0) revert BillNotShipped(bill);
+        uint256 existing = _claimOfBill[bill];
         if (existing != 0 && _claims[existing].status != ClaimStatus.REJECTED) {
-            revert RebateAlreadyClaimed(declaration, existing);
+            revert RebateAlreadyClaimed(bill, existing);
         }
         uint256 invoiceClaim = _claimOfInvoice[vatInvoiceHash];
         if (invoiceClaim != 0 && _claims[invoiceClaim].status != ClaimStatus.REJECTED) {
             revert InvoiceAlreadyClaimed(vatInvoiceHash, invoiceClaim);
         }
         claimId = ++_claimCount;
-        _claimOf[declaration] = claimId;
+        _claimOfBill[bill] = claimId;
         _claimOfInvoice[vatInvoiceHash] = claimId;
         _claims[claimId] = Claim(
-            ClaimStatus.CLAIMED, actor, decl.country, uint40(block.timestamp), amount, payee, declaration, vatInvoiceHash
+            ClaimStatus.CLAIMED,
+            actor,
+            decl.country,
+            uint40(block.timestamp),
+            amount,
+            payee,
+            declaration,
+            vatInvoiceHash,
+            bill
         );
         emit RebateClaimed(claimId, declaration, actor, amount, vatInvoiceHash);
     }
 
-    /// @notice The tax authority of the claim's jurisdiction approves it: the rebate is paid from its treasury
-    /// (which must have approved this contract).
+    /// @notice The tax authority of the claim's jurisdiction approves it: the rebate is paid from the treasury that
+    /// accepted to pay this country's rebates (and approved this contract).
     function approve(uint256 claimId) external nonReentrant {
         Claim memory c = _undecided(claimId);
-        uint32 tax = registry.requireActingIn(msg.sender, IPortRegistry.Role.TAX, c.country);
+        uint32 tax = registry.requireAuthority(msg.sender, IPortRegistry.Role.TAX, c.country);
         Treasury memory treasury = _treasuries[c.country];
         if (treasury.account == address(0)) revert NoTreasury(c.country);
         _claims[claimId].status = ClaimStatus.PAID;
@@ -121,20 +146,16 @@ contract VatRebates is ReentrancyGuardTransient {
     /// @notice The tax authority rejects the claim (the exporter may claim again).
     function reject(uint256 claimId, bytes32 reasonHash) external {
         Claim memory c = _undecided(claimId);
-        uint32 tax = registry.requireActingIn(msg.sender, IPortRegistry.Role.TAX, c.country);
+        uint32 tax = registry.requireAuthority(msg.sender, IPortRegistry.Role.TAX, c.country);
         _claims[claimId].status = ClaimStatus.REJECTED;
         emit RebateRejected(claimId, tax, reasonHash);
     }
 
-    /// @notice The tax authority sets the treasury rebates are paid from, and the token.
-    function setTreasury(address treasury, address token) external {
-        (uint32 actor, uint16 roles, bytes2 country) = registry.requireActor(msg.sender);
-        if (roles & (uint16(1) << uint8(IPortRegistry.Role.TAX)) == 0) {
-            revert IPortRegistry.MissingRole(msg.sender, actor, IPortRegistry.Role.TAX);
-        }
-        if (treasury == address(0) || token == address(0)) revert InvalidClaim();
-        _treasuries[country] = Treasury(treasury, token);
-        emit TaxTreasurySet(country, treasury, token);
+    /// @notice The tax authority nominates the treasury its country's rebates are paid from, and the token; the
+    /// treasury pays nothing until it accepts (`acceptTreasury`), so no authority can spend another's funds.
+    function nominateTreasury(address treasury, address token) external {
+        (, bytes2 country) = registry.requireOwnAuthority(msg.sender, IPortRegistry.Role.TAX);
+        _nominateTreasury(country, treasury, token);
     }
 
     /// @notice A claim in one call.
@@ -147,6 +168,10 @@ contract VatRebates is ReentrancyGuardTransient {
     function treasuryOf(bytes2 country) external view returns (address treasury, address token) {
         Treasury memory t = _treasuries[country];
         return (t.account, t.token);
+    }
+
+    function _treasuryAccepted(bytes2 country, Treasury memory treasury) internal override {
+        _treasuries[country] = treasury;
     }
 
     function _undecided(uint256 claimId) private view returns (Claim memory c) {

@@ -26,14 +26,20 @@ import {IBillOfLading} from "./IBillOfLading.sol";
 /// Who holds title: a straight bill and a sea waybill, the consignee; a to-order bill, the endorsee when it is also
 /// the holder, or whoever holds it once endorsed in blank. Sea waybills are never transferred; a straight bill goes
 /// only to its consignee. Gas: every action reads and writes one storage slot of the bill plus one registry call.
+///
+/// Trust: a bill's id binds its document hash to the drafting carrier (`billId`), so no carrier can draft another's
+/// document first. Every change of holding counts in `transfers`; a relayed endorsement names the signer's
+/// organisation and the count it was signed at, so it dies as soon as the bill moves, cannot follow a signer to
+/// another organisation, and its signer can withdraw it (`revokeEndorsement`) before it is relayed.
 contract BillOfLading is IBillOfLading, EIP712, Nonces {
     /*//////////////////////////////////////////////////////////////
                                  CONSTANTS
     //////////////////////////////////////////////////////////////*/
 
     /// @notice EIP-712 type of a relayed endorsement signed by a signer of the holder.
-    bytes32 public constant ENDORSE_TYPEHASH =
-        keccak256("Endorse(bytes32 bill,uint32 to,bool toOrder,address relayer,uint256 nonce,uint256 deadline)");
+    bytes32 public constant ENDORSE_TYPEHASH = keccak256(
+        "Endorse(bytes32 bill,uint32 from,uint32 to,bool toOrder,uint40 transfers,address relayer,uint256 nonce,uint256 deadline)"
+    );
 
     uint8 private constant _BLANK = 1;
     uint8 private constant _PREVIOUS_BLANK = 2;
@@ -47,26 +53,30 @@ contract BillOfLading is IBillOfLading, EIP712, Nonces {
                                   STORAGE
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev 31 bytes: one slot, read and written once per action.
+    /// @dev 32 bytes: one slot, read and written once per action. `transfers` counts changes of holding (issue
+    /// excluded) and dates relayed endorsements. The layout is pinned by a test because `_writeHolding` writes it
+    /// in assembly.
     struct Record {
         State state;
         Kind kind;
         uint8 flags;
         uint32 carrier;
         uint32 shipper;
-        uint32 consignee;
         uint32 holder;
         uint32 endorsee;
         uint32 previousHolder;
         uint32 previousEndorsee;
+        uint40 transfers;
     }
 
     /// @dev Written at draft and by the carrier's milestones; `draftBlock` bounds event queries for a bill's history.
+    /// The consignee lives here, off the hot slot: only issue, straight-bill transfers and surrenders read it.
     struct Dates {
         uint40 draftBlock;
         uint40 shippedOnBoard;
         uint40 arrived;
         uint40 discharged;
+        uint32 consignee;
     }
 
     mapping(bytes32 id => Record) private _records;
@@ -88,15 +98,18 @@ contract BillOfLading is IBillOfLading, EIP712, Nonces {
                           DRAFT, APPROVE, ISSUE
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Draft a bill from the hash of its transport document (the hash becomes the bill's id).
-    /// @param id Canonical hash of the DCSA transport document.
+    /// @notice Draft a bill from the hash of its transport document; the bill's id binds that hash to the caller's
+    /// organisation (`billId(documentHash, carrier)`), so no other carrier can take it first.
+    /// @param documentHash Canonical hash of the DCSA transport document.
     /// @param kind To-order bill, straight bill or sea waybill.
     /// @param shipper The shipper's organisation, who must approve the draft.
     /// @param consignee The consignee's organisation; for a to-order bill the party to whose order it is made out,
     /// or 0 for "to order of the shipper".
-    function draft(bytes32 id, Kind kind, uint32 shipper, uint32 consignee) external {
+    /// @return id The bill's id.
+    function draft(bytes32 documentHash, Kind kind, uint32 shipper, uint32 consignee) external returns (bytes32 id) {
         uint32 carrier = uint32(registry.requireActing(msg.sender, IPortRegistry.Role.CARRIER));
-        if (id == bytes32(0)) revert ZeroDocumentHash();
+        if (documentHash == bytes32(0)) revert ZeroDocumentHash();
+        id = billId(documentHash, carrier);
         if (_records[id].state != State.NONE) revert BillAlreadyExists(id);
         registry.requireActiveOrganisation(shipper);
         if (consignee == 0) {
@@ -110,14 +123,14 @@ contract BillOfLading is IBillOfLading, EIP712, Nonces {
             flags: 0,
             carrier: carrier,
             shipper: shipper,
-            consignee: consignee,
             holder: 0,
             endorsee: 0,
             previousHolder: 0,
-            previousEndorsee: 0
+            previousEndorsee: 0,
+            transfers: 0
         });
-        _dates[id].draftBlock = uint40(block.number);
-        emit BillDrafted(id, carrier, kind, shipper, consignee);
+        _dates[id] = Dates(uint40(block.number), 0, 0, 0, consignee);
+        emit BillDrafted(id, carrier, documentHash, kind, shipper, consignee);
     }
 
     /// @notice The shipper approves the draft.
@@ -164,8 +177,9 @@ contract BillOfLading is IBillOfLading, EIP712, Nonces {
         uint32 actor = registry.requireActorAndCounterparty(msg.sender, to);
         _requireIssuedHolder(id, bill, actor);
         if (bill.kind == Kind.SEA_WAYBILL) revert NotTransferable(id);
-        if (bill.kind == Kind.STRAIGHT && to != bill.consignee) {
-            revert StraightBillOnlyToConsignee(id, to, bill.consignee);
+        if (bill.kind == Kind.STRAIGHT) {
+            uint32 consignee = _dates[id].consignee;
+            if (to != consignee) revert StraightBillOnlyToConsignee(id, to, consignee);
         }
         if (to == actor) revert TransferToSelf(id, to);
         _writeHolding(id, (bill.flags & _BLANK) * (_BLANK | _PREVIOUS_BLANK), to, bill.endorsee, actor, bill.endorsee);
@@ -183,14 +197,19 @@ contract BillOfLading is IBillOfLading, EIP712, Nonces {
     }
 
     /// @notice Relay an endorsement that a signer of the holder signed off-chain (EIP-712 `Endorse`).
+    /// @param from The organisation the signer signed for; the signer must still act for it.
+    /// @param transfers The bill's `transfers` count when it was signed: once the bill moves, the signature is dead.
     /// @param relayer The only address that may send it, or zero for anyone. A signature meant for one contract
     /// (a letter of credit taking the bill into custody) names it, so nobody can front-run the relay.
-    /// @param nonce The signer's current nonce (`nonces(signer)`); each signature works once.
+    /// @param nonce The signer's current nonce (`nonces(signer)`); each signature works once, and the signer can
+    /// withdraw it with `revokeEndorsement(nonce)`.
     /// @param deadline Unix time after which the signature is refused.
     function endorseBySignature(
         bytes32 id,
+        uint32 from,
         uint32 to,
         bool toOrder,
+        uint40 transfers,
         address relayer,
         uint256 nonce,
         uint256 deadline,
@@ -198,11 +217,23 @@ contract BillOfLading is IBillOfLading, EIP712, Nonces {
     ) external {
         if (block.timestamp > deadline) revert SignatureExpired(deadline, block.timestamp);
         if (relayer != address(0) && relayer != msg.sender) revert WrongRelayer(relayer, msg.sender);
-        bytes32 digest =
-            _hashTypedDataV4(keccak256(abi.encode(ENDORSE_TYPEHASH, id, to, toOrder, relayer, nonce, deadline)));
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(abi.encode(ENDORSE_TYPEHASH, id, from, to, toOrder, transfers, relayer, nonce, deadline))
+        );
         address signer = ECDSA.recover(digest, signature);
         _useCheckedNonce(signer, nonce);
-        _endorse(id, registry.requireActorAndCounterparty(signer, to), to, toOrder);
+        uint32 actor = registry.requireActorAndCounterparty(signer, to);
+        if (actor != from) revert SignerNotOfOrganisation(signer, from, actor);
+        uint40 current = _records[id].transfers;
+        if (current != transfers) revert StaleEndorsement(id, transfers, current);
+        _endorse(id, actor, to, toOrder);
+    }
+
+    /// @notice Withdraw an endorsement signed but not yet relayed: the caller's nonce `nonce` is spent, so the
+    /// signature carrying it can never be used.
+    function revokeEndorsement(uint256 nonce) external {
+        _useCheckedNonce(msg.sender, nonce);
+        emit EndorsementRevoked(msg.sender, nonce);
     }
 
     /// @notice The titleholder endorses a to-order bill in blank: it becomes a bearer bill.
@@ -291,6 +322,7 @@ contract BillOfLading is IBillOfLading, EIP712, Nonces {
         record.state = State.ISSUED;
         record.holder = returnedTo;
         record.previousHolder = 0;
+        record.transfers = bill.transfers + 1;
         emit SurrenderRejected(id, returnedTo);
     }
 
@@ -336,7 +368,7 @@ contract BillOfLading is IBillOfLading, EIP712, Nonces {
             blankEndorsed: bill.flags & _BLANK != 0,
             carrier: bill.carrier,
             shipper: bill.shipper,
-            consignee: bill.consignee,
+            consignee: dates.consignee,
             holder: bill.holder,
             endorsee: bill.endorsee,
             previousHolder: bill.previousHolder,
@@ -344,8 +376,14 @@ contract BillOfLading is IBillOfLading, EIP712, Nonces {
             shippedOnBoardDate: dates.shippedOnBoard,
             arrivedDate: dates.arrived,
             dischargedDate: dates.discharged,
-            replacedBy: _replacedBy[id]
+            replacedBy: _replacedBy[id],
+            transfers: bill.transfers
         });
+    }
+
+    /// @inheritdoc IBillOfLading
+    function billId(bytes32 documentHash, uint32 carrier) public pure returns (bytes32) {
+        return keccak256(abi.encode(documentHash, carrier));
     }
 
     /// @notice The EIP-712 domain separator of relayed endorsements.
@@ -362,9 +400,10 @@ contract BillOfLading is IBillOfLading, EIP712, Nonces {
         Record memory bill = _bill(id);
         _onlyCarrier(id, bill, actor);
         if (bill.state != State.APPROVED) revert InvalidState(id, bill.state);
-        uint32 holder = bill.kind == Kind.SEA_WAYBILL ? bill.consignee : bill.shipper;
+        uint32 consignee = _dates[id].consignee;
+        uint32 holder = bill.kind == Kind.SEA_WAYBILL ? consignee : bill.shipper;
         // A to-order bill is made out to the order of the consignee if named, else of the shipper.
-        uint32 endorsee = bill.kind != Kind.TO_ORDER ? 0 : bill.consignee == 0 ? bill.shipper : bill.consignee;
+        uint32 endorsee = bill.kind != Kind.TO_ORDER ? 0 : consignee == 0 ? bill.shipper : consignee;
         Record storage record = _records[id];
         record.state = State.ISSUED;
         record.holder = holder;
@@ -389,17 +428,19 @@ contract BillOfLading is IBillOfLading, EIP712, Nonces {
         _requireIssuedHolder(id, bill, actor);
         if (bill.kind == Kind.TO_ORDER) {
             _requireTitleholder(id, bill, actor);
-        } else if (actor != bill.consignee) {
-            revert NotConsignee(id, actor, bill.consignee);
+        } else {
+            uint32 consignee = _dates[id].consignee;
+            if (actor != consignee) revert NotConsignee(id, actor, consignee);
         }
         Record storage record = _records[id];
         record.state = next;
         record.previousHolder = actor;
         record.holder = bill.carrier;
+        record.transfers = bill.transfers + 1;
     }
 
-    /// @dev Rewrite who holds the bill in one SSTORE: flags and the four holding fields of the packed Record,
-    /// keeping state, kind, carrier, shipper and consignee. Transfers and endorsements are the hot path this
+    /// @dev Rewrite who holds the bill in one SSTORE: flags and the four holding fields of the packed Record, and
+    /// `transfers` + 1, keeping state, kind, carrier and shipper. Transfers and endorsements are the hot path this
     /// serves (bol.transfer has a 40,000 gas bar); Solidity's field-by-field writes cost ~700 gas more.
     function _writeHolding(
         bytes32 id,
@@ -411,13 +452,18 @@ contract BillOfLading is IBillOfLading, EIP712, Nonces {
     ) private {
         Record storage record = _records[id];
         // Record layout from the low bits: state 0-7, kind 8-15, flags 16-23, carrier 24-55, shipper 56-87,
-        // consignee 88-119, holder 120-151, endorsee 152-183, previousHolder 184-215, previousEndorsee 216-247.
+        // holder 88-119, endorsee 120-151, previousHolder 152-183, previousEndorsee 184-215, transfers 216-255.
+        // `transfers` cannot reach 2^40 (one holding change per transaction), so the increment never carries out.
         assembly ("memory-safe") {
             let slot := record.slot
-            let kept := and(sload(slot), not(or(shl(16, 0xff), shl(120, sub(shl(128, 1), 1)))))
+            let old := sload(slot)
+            let kept := and(old, or(0xffff, shl(24, sub(shl(64, 1), 1))))
             let holding := or(
-                or(shl(16, flags), shl(120, holder)),
-                or(shl(152, endorsee), or(shl(184, previousHolder), shl(216, previousEndorsee)))
+                or(shl(16, flags), shl(88, holder)),
+                or(
+                    or(shl(120, endorsee), shl(152, previousHolder)),
+                    or(shl(184, previousEndorsee), shl(216, add(shr(216, old), 1)))
+                )
             )
             sstore(slot, or(kept, holding))
         }

@@ -3,9 +3,10 @@ pragma solidity 0.8.30;
 
 /// @title IBillOfLading
 /// @notice Types, errors, events and the read side of the electronic bill of lading registry (DCSA eBL 3.0).
-/// @dev A bill is identified by the hash of its transport document, so "the document hash never changes" holds by
-/// construction. Parties are registry organisation ids: title is held by an organisation, and any of its signing
-/// addresses acts for it.
+/// @dev A bill is identified by `billId(documentHash, carrier)`: the hash of its transport document bound to the
+/// carrier that drafted it, so "the document hash never changes" holds by construction and no other carrier can
+/// take a document's id first. Parties are registry organisation ids: title is held by an organisation, and any of
+/// its signing addresses acts for it.
 interface IBillOfLading {
     /*//////////////////////////////////////////////////////////////
                                   TYPES
@@ -60,6 +61,7 @@ interface IBillOfLading {
         uint40 arrivedDate;
         uint40 dischargedDate;
         bytes32 replacedBy;
+        uint40 transfers;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -100,6 +102,10 @@ interface IBillOfLading {
     error WrongRelayer(address relayer, address sender);
     /// @notice The relayed endorsement's deadline has passed.
     error SignatureExpired(uint256 deadline, uint256 timestamp);
+    /// @notice The signer does not act for the organisation the signed endorsement names (it moved, or never did).
+    error SignerNotOfOrganisation(address signer, uint32 named, uint32 actual);
+    /// @notice The signed endorsement was made for an earlier holding of the bill: it has moved since.
+    error StaleEndorsement(bytes32 id, uint40 signedAt, uint40 current);
     /// @notice Milestones go shipped on board, arrived, discharged, each once.
     error MilestoneOutOfOrder(bytes32 id, Milestone milestone);
     /// @notice A milestone date must be set and not in the future.
@@ -115,7 +121,14 @@ interface IBillOfLading {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice A carrier drafted a bill from its transport document's hash.
-    event BillDrafted(bytes32 indexed id, uint32 indexed carrier, Kind kind, uint32 shipper, uint32 consignee);
+    event BillDrafted(
+        bytes32 indexed id,
+        uint32 indexed carrier,
+        bytes32 indexed documentHash,
+        Kind kind,
+        uint32 shipper,
+        uint32 consignee
+    );
     /// @notice The shipper approved the draft.
     event BillApproved(bytes32 indexed id, uint32 shipper);
     /// @notice The carrier issued the bill to its first holder.
@@ -140,6 +153,8 @@ interface IBillOfLading {
     event SurrenderRejected(bytes32 indexed id, uint32 returnedTo);
     /// @notice The bill was voided (a draft withdrawn, or an amendment accepted with its replacement).
     event BillVoided(bytes32 indexed id, bytes32 replacedBy);
+    /// @notice A signer withdrew the unrelayed endorsement it signed with `nonce`.
+    event EndorsementRevoked(address indexed signer, uint256 nonce);
     /// @notice The carrier recorded a shipment milestone.
     event MilestoneRecorded(bytes32 indexed id, Milestone milestone, uint40 date);
 
@@ -159,11 +174,16 @@ interface IBillOfLading {
     /// @notice Relay an endorsement a signer of the holder signed off-chain (EIP-712 `Endorse`).
     function endorseBySignature(
         bytes32 id,
+        uint32 from,
         uint32 to,
         bool toOrder,
+        uint40 transfers,
         address relayer,
         uint256 nonce,
         uint256 deadline,
         bytes calldata signature
     ) external;
+
+    /// @notice The id of the bill carrier `carrier` drafts from `documentHash`.
+    function billId(bytes32 documentHash, uint32 carrier) external pure returns (bytes32);
 }

@@ -13,37 +13,44 @@ contract TradeDocuments is ITradeDocuments {
     /// @notice The participant registry that says who holds which role.
     IPortRegistry public immutable registry;
 
-    mapping(bytes32 documentHash => Anchor) private _anchors;
+    mapping(bytes32 anchorId => Anchor) private _anchors;
 
     /// @param registry_ The PortRegistry deployment.
     constructor(IPortRegistry registry_) {
         registry = registry_;
     }
 
-    /// @notice Anchor a document's hash as issued by the caller's organisation.
+    /// @notice Anchor a document's hash as issued by the caller's organisation, in that organisation's own name
+    /// space (the anchor id is `anchorId(documentHash, issuer)`).
     /// @param documentHash Canonical hash of the document.
     /// @param docType What the document is; the caller's organisation must hold its issuing role.
     /// @param subject What it belongs to (a bill id, a credit's terms hash ...), indexed in the event; may be zero.
-    function anchor(bytes32 documentHash, DocType docType, bytes32 subject) external {
+    /// @return id The anchor id presentations name.
+    function anchor(bytes32 documentHash, DocType docType, bytes32 subject) external returns (bytes32 id) {
         if (documentHash == bytes32(0)) revert ZeroDocumentHash();
         (uint32 issuer, uint16 roles,) = registry.requireActor(msg.sender);
         IPortRegistry.Role required = requiredRole(docType);
         if (roles & (uint16(1) << uint8(required)) == 0) revert WrongIssuerRole(docType, issuer, required);
-        Anchor storage existing = _anchors[documentHash];
-        if (existing.anchoredAt != 0) revert DocumentAlreadyAnchored(documentHash, existing.issuer);
-        _anchors[documentHash] = Anchor(docType, issuer, uint40(block.timestamp));
+        id = anchorId(documentHash, issuer);
+        if (_anchors[id].anchoredAt != 0) revert DocumentAlreadyAnchored(documentHash, issuer);
+        _anchors[id] = Anchor(docType, issuer, uint40(block.timestamp));
         emit DocumentAnchored(documentHash, subject, docType, issuer);
     }
 
     /// @inheritdoc ITradeDocuments
-    function anchorOf(bytes32 documentHash) external view returns (Anchor memory found) {
-        found = _anchors[documentHash];
-        if (found.anchoredAt == 0) revert DocumentNotAnchored(documentHash);
+    function anchorOf(bytes32 id) external view returns (Anchor memory found) {
+        found = _anchors[id];
+        if (found.anchoredAt == 0) revert DocumentNotAnchored(id);
     }
 
     /// @inheritdoc ITradeDocuments
-    function tryAnchorOf(bytes32 documentHash) external view returns (Anchor memory) {
-        return _anchors[documentHash];
+    function tryAnchorOf(bytes32 id) external view returns (Anchor memory) {
+        return _anchors[id];
+    }
+
+    /// @inheritdoc ITradeDocuments
+    function anchorId(bytes32 documentHash, uint32 issuer) public pure returns (bytes32) {
+        return keccak256(abi.encode(documentHash, issuer));
     }
 
     /// @notice The registry role that issues documents of `docType`.

@@ -87,6 +87,7 @@ interface ILetterOfCredit {
 
     /// @notice The beneficiary's off-chain endorsement of the bill to this contract (see BillOfLading).
     struct SignedEndorsement {
+        uint40 transfers;
         uint256 nonce;
         uint256 deadline;
         bytes signature;
@@ -123,6 +124,8 @@ interface ILetterOfCredit {
         bool amendmentPending;
         bytes32 termsHash;
         uint32 applicationBlock;
+        uint96 amendmentIncrease;
+        bool amendmentFunded;
     }
 
     /// @notice One presentation in one call.
@@ -184,8 +187,6 @@ interface ILetterOfCredit {
     error RefusalWithoutDiscrepancies(uint256 id, uint16 presentation);
     /// @notice A refusal is one notice listing every discrepancy: these found ones are missing from it.
     error RefusalIncomplete(uint256 id, uint16 presentation, uint16 missing);
-    /// @notice The credit cannot close while presentations are being examined.
-    error PresentationsPending(uint256 id, uint96 reserved);
     /// @notice The credit has not expired yet.
     error CreditNotExpired(uint256 id, uint40 expiry);
     /// @notice The bill is held for a presentation under examination.
@@ -194,6 +195,18 @@ interface ILetterOfCredit {
     error BillNotRecoverable(bytes32 bill, uint32 holder);
     /// @notice Cancelling an issued credit needs the beneficiary's consent (UCP 600 Art. 10(a)).
     error CancellationNotConsented(uint256 id);
+    /// @notice Only the credit's payer funds an increase, in its own transaction.
+    error NotPayer(uint256 id, address caller, address payer);
+    /// @notice The pending amendment raises the amount and its payer has not funded the increase yet.
+    error AmendmentNotFunded(uint256 id, uint16 number, uint96 increase);
+    /// @notice The pending amendment needs no funding, or was funded already.
+    error NothingToFund(uint256 id);
+    /// @notice Nothing is held for this account in this token.
+    error NothingOwed(address token, address account);
+    /// @notice The bill is held here for delivery to `heldFor` (the party a presentation released it to).
+    error BillHeldForDelivery(bytes32 bill, uint32 heldFor);
+    /// @notice No bill is held here for delivery, or its recipient cannot take it yet.
+    error BillNotDeliverable(bytes32 bill, uint32 heldFor);
 
     /*//////////////////////////////////////////////////////////////
                                   EVENTS
@@ -242,6 +255,16 @@ interface ILetterOfCredit {
     event CreditClosed(uint256 indexed id, CreditState state, uint96 refunded);
     /// @notice A bill held outside any presentation went back to the organisation it came from.
     event BillRecovered(bytes32 indexed bill, uint32 returnedTo);
+    /// @notice The payer escrowed the increase of the pending amendment.
+    event AmendmentFunded(uint256 indexed id, uint16 number, uint96 increase);
+    /// @notice A payment the token refused to deliver is held here for `account` to withdraw.
+    event PaymentHeld(address indexed token, address indexed account, uint96 amount);
+    /// @notice `account` withdrew what was held for it, to `to`.
+    event PaymentWithdrawn(address indexed token, address indexed account, address to, uint96 amount);
+    /// @notice A bill due to an organisation that cannot take it now (suspended or revoked) is held for it.
+    event BillHeld(bytes32 indexed bill, uint32 heldFor);
+    /// @notice A held bill was delivered.
+    event HeldBillDelivered(bytes32 indexed bill, uint32 to);
     /// @notice A bank set or cleared a holiday on its banking-day calendar (`day` = unix time / 86400).
     event HolidaySet(uint32 indexed bank, uint32 day, bool holiday);
 }

@@ -1,6 +1,8 @@
 """Client of ``BillOfLading``: the DCSA eBL 3.0 lifecycle, relayed endorsements and a bill's history.
 
-A bill's id is the canonical hash of its transport document. Parties are registry organisation ids.
+A bill's id binds the canonical hash of its transport document to the carrier that drafted it
+(``keccak256(abi.encode(documentHash, carrierOrgId))``, see :func:`bill_id_for`), so no other carrier can take a
+document's id first. :meth:`BillOfLadingClient.draft` returns it. Parties are registry organisation ids.
 
 >>> bill = port.bol.draft(document, BillKind.TO_ORDER, shipper=3, consignee=0, sender=carrier)   # doctest: +SKIP
 >>> port.bol.approve(bill, sender=shipper); port.bol.issue(bill, sender=carrier)                 # doctest: +SKIP
@@ -18,16 +20,44 @@ from eth_account.signers.local import LocalAccount
 from .client import ContractClient
 from .exceptions import InputError
 from .tx import DecodedEvent, Receipt
-from .types import AmendmentReason, BillKind, BillState, HexLike, Milestone, to_address, to_hash32, to_uint
+from .types import (
+    AmendmentReason,
+    BillKind,
+    BillState,
+    HexLike,
+    Milestone,
+    document_hash_of,
+    org_scoped_id,
+    to_address,
+    to_hash32,
+    to_uint,
+)
 
-BillRef = Any  # bytes32 id (bytes or 0x-hex), or an object with a ``.hash()`` (a TransportDocument)
+BillRef = Any  # bytes32 bill id (bytes or 0x-hex), as draft returned it
+
+
+class DraftedFrom(bytes):
+    """A transport document's hash standing for the bill drafted from it, to be looked up with
+    :meth:`BillOfLadingClient.resolve` (the CLI accepts a document file wherever it takes a bill)."""
 
 
 def bill_id(bill: BillRef) -> bytes:
-    """The 32-byte id of a bill: its transport document's canonical hash."""
+    """The 32-byte id of a bill (what :meth:`BillOfLadingClient.draft` returned)."""
     if hasattr(bill, "hash") and callable(bill.hash):
-        return bytes(bill.hash())
-    return to_hash32(bill, "bill id (document hash)")
+        raise InputError(
+            "a transport document is not a bill id: the id binds its hash to the drafting carrier; "
+            "use the id draft returned, or bill_id_for(document, carrier)"
+        )
+    return to_hash32(bill, "bill id")
+
+
+def bill_id_for(document: Any, carrier: int) -> bytes:
+    """The id carrier organisation ``carrier`` gives the bill it drafts from ``document`` (or its hash).
+
+    >>> bill_id_for(bytes(31) + b"\\x01", 1).hex()[:16]
+    'cc69885fda6bcc1a'
+    """
+    return org_scoped_id(document, carrier, "carrier")
 
 
 @dataclass(frozen=True)
@@ -49,6 +79,7 @@ class BillStatus:
     arrived_date: int
     discharged_date: int
     replaced_by: bytes | None
+    transfers: int = 0
 
     @property
     def titleholder(self) -> int:
@@ -76,16 +107,20 @@ class BillStatus:
             "arrivedDate": self.arrived_date,
             "dischargedDate": self.discharged_date,
             "replacedBy": "0x" + self.replaced_by.hex() if self.replaced_by else None,
+            "transfers": self.transfers,
         }
 
 
 @dataclass(frozen=True)
 class SignedEndorsement:
-    """An endorsement a signer of the holder signed off-chain; anyone may relay it."""
+    """An endorsement a signer of the holder signed off-chain for its organisation ``from_org`` while the bill stood
+    at ``transfers``; the named relayer (or anyone) may relay it until the bill moves or the signer revokes it."""
 
     bill: bytes
+    from_org: int
     to: int
     to_order: bool
+    transfers: int
     relayer: str
     nonce: int
     deadline: int
@@ -111,8 +146,8 @@ _HISTORY_EVENTS = (
 
 
 _ENDORSE_FIELDS = [
-    ("bill", "bytes32"), ("to", "uint32"), ("toOrder", "bool"), ("relayer", "address"), ("nonce", "uint256"),
-    ("deadline", "uint256"),
+    ("bill", "bytes32"), ("from", "uint32"), ("to", "uint32"), ("toOrder", "bool"), ("transfers", "uint40"),
+    ("relayer", "address"), ("nonce", "uint256"), ("deadline", "uint256"),
 ]
 
 
@@ -139,16 +174,18 @@ class BillOfLadingClient(ContractClient):
         consignee: int = 0,
         sender: LocalAccount,
     ) -> bytes:
-        """Draft a bill (carrier) from a transport document or its hash; returns the bill id."""
-        bill = bill_id(document)
+        """Draft a bill (carrier) from a transport document or its hash; returns the bill id, which binds the
+        document's hash to the carrier's organisation."""
+        digest = document_hash_of(document)
         parsed = BillKind.parse(kind)
         if parsed != BillKind.TO_ORDER and consignee == 0:
             what = "straight bill" if parsed == BillKind.STRAIGHT else "sea waybill"
             raise InputError(f"a {what} needs a consignee organisation")
         if consignee:
             _org(consignee, "consignee")
-        self._send(sender, "draft", bill, parsed, _org(shipper, "shipper"), consignee)
-        return bill
+        receipt = self._send(sender, "draft", digest, parsed, _org(shipper, "shipper"), consignee)
+        (event,) = self.events(receipt, "BillDrafted")
+        return bytes(event.args["id"])
 
     def approve(self, bill: BillRef, *, sender: LocalAccount) -> Receipt:
         """The shipper approves the draft."""
@@ -205,26 +242,44 @@ class BillOfLadingClient(ContractClient):
         valid_for: int = 3600,
     ) -> SignedEndorsement:
         """Sign an endorsement off-chain (EIP-712) to be relayed with :meth:`endorse_by_signature` by ``relayer``
-        only, or by anyone when no relayer is named."""
+        only, or by anyone when no relayer is named. The signature names the signer's organisation and the bill's
+        current ``transfers`` count: it dies when the bill moves, and :meth:`revoke_endorsement` withdraws it."""
         bill_bytes = bill_id(bill)
         _org(to, "endorsee")
         relayer_address = to_address(relayer, "relayer") if relayer else "0x" + "00" * 20
         deadline = self.layer.block_timestamp() + valid_for if deadline is None else to_uint(deadline, 256, "deadline")
+        from_org = int(self._registry_call("orgOf", signer.address))
+        if from_org == 0:
+            raise InputError(f"{signer.address} signs for no organisation")
+        transfers = self.status(bill_bytes).transfers
         nonce = self.nonce_of(signer.address)
         message = {
-            "bill": bill_bytes, "to": to, "toOrder": to_order, "relayer": relayer_address, "nonce": nonce,
-            "deadline": deadline,
+            "bill": bill_bytes, "from": from_org, "to": to, "toOrder": to_order, "transfers": transfers,
+            "relayer": relayer_address, "nonce": nonce, "deadline": deadline,
         }
         signature = self._sign_typed(signer, "portchain BillOfLading", "Endorse", _ENDORSE_FIELDS, message).signature
         return SignedEndorsement(
-            bill_bytes, to, to_order, relayer_address, nonce, deadline, bytes(signature), signer.address
+            bill_bytes, from_org, to, to_order, transfers, relayer_address, nonce, deadline, bytes(signature),
+            signer.address,
         )
+
+    def revoke_endorsement(self, nonce: int, *, sender: LocalAccount) -> Receipt:
+        """Withdraw an unrelayed endorsement ``sender`` signed with ``nonce`` (its current nonce)."""
+        return self._send(sender, "revokeEndorsement", to_uint(nonce, 256, "nonce"))
+
+    def _registry_call(self, function: str, *args: Any) -> Any:
+        from .registry import RegistryClient
+
+        if not hasattr(self, "_registry"):
+            self._registry = RegistryClient(self.layer, self._call("registry"))
+        return self._registry._call(function, *args)
 
     def endorse_by_signature(self, endorsement: SignedEndorsement, *, sender: LocalAccount) -> Receipt:
         """Relay a signed endorsement (``sender`` pays the gas; the holder's signer authorised it)."""
         e = endorsement
         return self._send(
-            sender, "endorseBySignature", e.bill, e.to, e.to_order, e.relayer, e.nonce, e.deadline, e.signature
+            sender, "endorseBySignature", e.bill, e.from_org, e.to, e.to_order, e.transfers, e.relayer, e.nonce,
+            e.deadline, e.signature,
         )
 
     def nonce_of(self, signer: str) -> int:
@@ -271,7 +326,31 @@ class BillOfLadingClient(ContractClient):
         replaced = bytes(s[13])
         return BillStatus(
             ident, BillState(s[0]), BillKind(s[1]), bool(s[2]), *(int(v) for v in s[3:13]),
-            replaced_by=replaced if any(replaced) else None,
+            replaced_by=replaced if any(replaced) else None, transfers=int(s[14]),
+        )
+
+    def bills_drafted_from(self, document: Any) -> list[tuple[bytes, int]]:
+        """Every (bill id, carrier) drafted from ``document`` (or its hash), from the indexed ``BillDrafted`` logs."""
+        topics = ["0x" + self.abi.event_topic("BillDrafted").hex(), None, None, "0x" + document_hash_of(document).hex()]
+        logs = self.abi.decode_logs(self.layer.get_logs(self.address, topics, self.deploy_block), self.address)
+        return [(bytes(e.args["id"]), int(e.args["carrier"])) for e in logs]
+
+    def resolve(self, bill: BillRef, *, allow_undrafted: bool = False) -> bytes:
+        """A bill id from an id, or from a :class:`DraftedFrom` document hash (the one bill drafted from it; an
+        error names the carriers if several drafted it). ``allow_undrafted`` returns the hash itself when no bill
+        was drafted from it (a paper bill's hash as an amendment's replacement)."""
+        if not isinstance(bill, DraftedFrom):
+            return bill_id(bill)
+        found = self.bills_drafted_from(bytes(bill))
+        if len(found) == 1:
+            return found[0][0]
+        if not found:
+            if allow_undrafted:
+                return bytes(bill)
+            raise InputError(f"no bill was drafted from document 0x{bytes(bill).hex()}")
+        carriers = ", ".join(str(carrier) for _, carrier in found)
+        raise InputError(
+            f"several carriers ({carriers}) drafted bills from document 0x{bytes(bill).hex()}: give the bill id"
         )
 
     def history(self, bill: BillRef) -> list[HistoryEntry]:

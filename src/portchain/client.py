@@ -14,10 +14,28 @@ from .tx import ContractABI, DecodedEvent, Receipt, TransactionLayer
 from .types import to_address
 
 
+# Contracts whose address also answers another contract's functions (LetterOfCredit's fallback delegates to its
+# extension): their client ABI is the union of both.
+DELEGATED_ABIS: dict[str, tuple[str, ...]] = {"LetterOfCredit": ("LetterOfCreditExtension",)}
+
+
+def merged_abi(name: str) -> list[dict[str, object]]:
+    """The ABI that callers of contract ``name``'s address use: its own plus the ABIs it delegates to."""
+    entries = list(load_artifact(name)["abi"])
+    seen = {(e.get("type"), e.get("name"), str(e.get("inputs"))) for e in entries}
+    for extra in DELEGATED_ABIS.get(name, ()):
+        for entry in load_artifact(extra)["abi"]:
+            key = (entry.get("type"), entry.get("name"), str(entry.get("inputs")))
+            if key not in seen and entry.get("type") not in ("constructor", "fallback"):
+                seen.add(key)
+                entries.append(entry)
+    return entries
+
+
 @lru_cache(maxsize=None)
 def contract_abi(name: str) -> ContractABI:
-    """The parsed ABI of shipped contract ``name``."""
-    return ContractABI(load_artifact(name)["abi"])
+    """The parsed ABI of shipped contract ``name`` (with the functions its address delegates)."""
+    return ContractABI(merged_abi(name))
 
 
 class ContractClient:

@@ -117,6 +117,8 @@ class Declaration:
     duty: int
     vat: int
     superseded_by: bytes | None
+    treasury: str | None = None
+    token: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -125,6 +127,7 @@ class Declaration:
             "lodgedAt": self.lodged_at, "itemCount": self.item_count, "lodgedBlock": self.lodged_block,
             "duty": self.duty, "vat": self.vat,
             "supersededBy": "0x" + self.superseded_by.hex() if self.superseded_by else None,
+            "treasury": self.treasury, "token": self.token,
         }
 
 
@@ -239,8 +242,14 @@ class CustomsClient(ContractClient):
         """The TAX authority sets its jurisdiction's import VAT rate."""
         return self._send(sender, "setVatRate", _rate(rate_bps))
 
-    def set_treasury(self, treasury: str, token: str, *, sender: LocalAccount) -> Receipt:
-        return self._send(sender, "setTreasury", to_address(treasury, "treasury"), to_address(token, "token"))
+    def nominate_treasury(self, treasury: str, token: str, *, sender: LocalAccount) -> Receipt:
+        """The customs authority nominates where its country's duties are paid, in ``token``; it takes effect when
+        the treasury accepts (:meth:`accept_treasury`). Assessments already made keep the treasury they fixed."""
+        return self._send(sender, "nominateTreasury", to_address(treasury, "treasury"), to_address(token, "token"))
+
+    def accept_treasury(self, country: str, *, sender: LocalAccount) -> Receipt:
+        """The nominated treasury (``sender``) accepts to receive ``country``'s duties."""
+        return self._send(sender, "acceptTreasury", to_country(country))
 
     # -- queries -----------------------------------------------------------------------------------------------------
 
@@ -252,6 +261,7 @@ class CustomsClient(ContractClient):
             ident, DeclarationStatus(v[0]), DeclarationKind(v[1]), Lane(v[2]), InspectionResult(v[3]), int(v[4]),
             bytes(v[5]).decode(), int(v[6]), int(v[7]), int(v[8]), int(v[9]), int(v[10]),
             superseded if any(superseded) else None,
+            None if int(v[12], 16) == 0 else str(v[12]), None if int(v[13], 16) == 0 else str(v[13]),
         )
 
     def declaration_of_bill(self, bill: HexLike, kind: DeclarationKind | str, declarant: int) -> bytes | None:
@@ -269,8 +279,13 @@ class CustomsClient(ContractClient):
         return int(self._call("vatRate", to_country(country)))
 
     def treasury_of(self, country: str) -> tuple[str, str]:
+        """(treasury, token) that receives ``country``'s duties now (zero addresses until one has accepted)."""
         treasury, token = self._call("treasuryOf", to_country(country))
         return treasury, token
+
+    def nominated_treasury_of(self, country: str) -> tuple[str, str] | None:
+        """(treasury, token) nominated for ``country``'s duties and not accepted yet, or None."""
+        return _treasury(self._call("nominatedTreasuryOf", to_country(country)))
 
     def expected_duties(self, country: str, kind: DeclarationKind | str, items: Sequence[Item]) -> tuple[int, int]:
         """(duty, VAT) computed here from the chain's current rates, before anything is sent."""
@@ -338,7 +353,8 @@ class GateClient(ContractClient):
     def authorise(
         self, declaration: HexLike, bill: HexLike, container: str, *, code: bytes | None = None, sender: LocalAccount
     ) -> PickupAuthorisation:
-        """Authorise one pick-up of ``container`` (port operator); a fresh 32-byte secret code unless given."""
+        """Authorise one pick-up of ``container`` (port operator) for the party that surrendered ``bill``; a fresh
+        32-byte secret code unless given. A container has one live code per terminal (revoke it to issue another)."""
         secret = code if code is not None else secrets.token_bytes(32)
         if len(secret) != 32:
             raise InputError("a pick-up code is 32 bytes")
@@ -352,8 +368,16 @@ class GateClient(ContractClient):
         """At the gate: check the haulier's code for ``container`` and spend it."""
         return self._send(sender, "verify", container_bytes(container), to_hash32(code, "pick-up code"))
 
-    def pickup(self, code_hash: HexLike) -> dict[str, Any]:
-        (container, operator, authorised_at, used_at), declaration = self._call("pickupOf", to_hash32(code_hash, "code hash"))
+    def revoke(self, code_hash: HexLike, *, sender: LocalAccount) -> Receipt:
+        """The terminal withdraws an unused code (lost, or sent to the wrong haulier)."""
+        return self._send(sender, "revoke", to_hash32(code_hash, "code hash"))
+
+    def pickup(self, operator: int, code_hash: HexLike) -> dict[str, Any]:
+        """Terminal ``operator``'s pick-up with this code hash (each terminal keeps its own)."""
+        (container, found_operator, authorised_at, used_at), declaration = self._call(
+            "pickupOf", to_uint(operator, 32, "operator organisation"), to_hash32(code_hash, "code hash")
+        )
+        operator = found_operator
         return {
             "container": bytes(container).decode(), "operator": operator, "authorisedAt": authorised_at,
             "usedAt": used_at, "declaration": "0x" + bytes(declaration).hex(),
@@ -371,14 +395,22 @@ class RebatesClient(ContractClient):
     contract_name = "VatRebates"
 
     def claim(
-        self, declaration: HexLike, vat_invoice: Any, amount: int, *, payee: str | None = None, sender: LocalAccount
+        self,
+        declaration: HexLike,
+        bill: HexLike,
+        vat_invoice: Any,
+        amount: int,
+        *,
+        payee: str | None = None,
+        sender: LocalAccount,
     ) -> int:
-        """Claim the rebate of a cleared export declaration; returns the claim id."""
+        """Claim the rebate of the shipment under ``bill`` (sender: its shipper) against the cleared export
+        declaration it linked to that bill; one live claim per bill. Returns the claim id."""
         if to_uint(amount, 96, "amount") == 0:
             raise InputError("a rebate amount must be positive")
         receipt = self._send(
-            sender, "claim", _id(declaration), _hash(vat_invoice, "VAT invoice hash"), amount,
-            to_address(payee or sender.address, "payee"),
+            sender, "claim", _id(declaration), to_hash32(bill, "bill id"), _hash(vat_invoice, "VAT invoice hash"),
+            amount, to_address(payee or sender.address, "payee"),
         )
         (event,) = self.events(receipt, "RebateClaimed")
         return int(event.args["claimId"])
@@ -389,16 +421,38 @@ class RebatesClient(ContractClient):
     def reject(self, claim: int, reason: str = "", *, sender: LocalAccount) -> Receipt:
         return self._send(sender, "reject", _claim(claim), _text_hash(reason))
 
-    def set_treasury(self, treasury: str, token: str, *, sender: LocalAccount) -> Receipt:
-        return self._send(sender, "setTreasury", to_address(treasury, "treasury"), to_address(token, "token"))
+    def nominate_treasury(self, treasury: str, token: str, *, sender: LocalAccount) -> Receipt:
+        """The tax authority nominates the treasury its country's rebates are paid from; it pays nothing until it
+        accepts (:meth:`accept_treasury`)."""
+        return self._send(sender, "nominateTreasury", to_address(treasury, "treasury"), to_address(token, "token"))
+
+    def accept_treasury(self, country: str, *, sender: LocalAccount) -> Receipt:
+        """The nominated treasury (``sender``) accepts to pay ``country``'s rebates."""
+        return self._send(sender, "acceptTreasury", to_country(country))
+
+    def treasury_of(self, country: str) -> tuple[str, str]:
+        """(treasury, token) that pays ``country``'s rebates (zero addresses until one has accepted)."""
+        treasury, token = self._call("treasuryOf", to_country(country))
+        return treasury, token
+
+    def nominated_treasury_of(self, country: str) -> tuple[str, str] | None:
+        """(treasury, token) nominated for ``country``'s rebates and not accepted yet, or None."""
+        return _treasury(self._call("nominatedTreasuryOf", to_country(country)))
 
     def claim_of(self, claim: int) -> dict[str, Any]:
-        status, exporter, country, claimed_at, amount, payee, declaration, invoice = self._call("claimOf", _claim(claim))
+        status, exporter, country, claimed_at, amount, payee, declaration, invoice, bill = self._call(
+            "claimOf", _claim(claim)
+        )
         return {
             "claim": claim, "status": ClaimStatus(status).name, "exporter": exporter, "country": bytes(country).decode(),
             "claimedAt": claimed_at, "amount": amount, "payee": payee, "declaration": "0x" + bytes(declaration).hex(),
-            "vatInvoiceHash": "0x" + bytes(invoice).hex(),
+            "vatInvoiceHash": "0x" + bytes(invoice).hex(), "bill": "0x" + bytes(bill).hex(),
         }
+
+
+def _treasury(pair: Any) -> tuple[str, str] | None:
+    treasury, token = pair
+    return None if int(treasury, 16) == 0 else (str(treasury), str(token))
 
 
 def _claim(value: int) -> int:

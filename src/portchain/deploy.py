@@ -53,10 +53,11 @@ def _onboard_escrow(ctx: DeployContext) -> None:
     registry = RegistryClient(ctx.layer, ctx.address("PortRegistry"))
     escrow = ctx.address("LetterOfCredit")
     if registry.org_of(escrow) == 0:
-        onboarded = registry.onboard(
-            "portchain letter-of-credit escrow", f"contract:{escrow}", "ZZ", ["bank"], [escrow], sender=ctx.deployer
+        org_id = registry.onboard_contract("portchain letter-of-credit escrow", "ZZ", ["bank"], escrow, sender=ctx.deployer)
+        ctx.log(
+            f"wired LetterOfCredit: onboarded as contract organisation {org_id} (fixed signer, never suspended) "
+            "so it can hold presented bills"
         )
-        ctx.log(f"wired LetterOfCredit: onboarded as organisation {onboarded.org_id} so it can hold presented bills")
 
 
 # Dependency order: each contract may name any contract above it in its constructor arguments.
@@ -66,15 +67,24 @@ SUITE: list[ContractSpec] = [
     ContractSpec("BillOfLading", lambda ctx: [ctx.address("PortRegistry"), ctx.address("Customs")]),
     ContractSpec("TradeDocuments", lambda ctx: [ctx.address("PortRegistry")]),
     ContractSpec(
-        "LetterOfCredit",
+        "LetterOfCreditExtension",
         lambda ctx: [ctx.address("PortRegistry"), ctx.address("BillOfLading"), ctx.address("TradeDocuments")],
+    ),
+    ContractSpec(
+        "LetterOfCredit",
+        lambda ctx: [
+            ctx.address("PortRegistry"), ctx.address("BillOfLading"), ctx.address("TradeDocuments"),
+            ctx.address("LetterOfCreditExtension"),
+        ],
         wire=_onboard_escrow,
     ),
     ContractSpec(
         "CargoRelease",
         lambda ctx: [ctx.address("PortRegistry"), ctx.address("Customs"), ctx.address("BillOfLading")],
     ),
-    ContractSpec("VatRebates", lambda ctx: [ctx.address("PortRegistry"), ctx.address("Customs")]),
+    ContractSpec(
+        "VatRebates", lambda ctx: [ctx.address("PortRegistry"), ctx.address("Customs"), ctx.address("BillOfLading")]
+    ),
     ContractSpec(
         "SettlementToken", lambda ctx: ["Port Settlement USD", "pUSD", ctx.deployer.address], local_only=True
     ),

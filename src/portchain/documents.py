@@ -113,11 +113,17 @@ def document_hash(obj: Any, algorithm: str = "keccak256") -> bytes:
 
 
 def verify(document: Any, bill: Any) -> bool:
-    """Whether ``document`` (a TransportDocument, a dict, or JSON text) is the one on the chain: its keccak256
-    canonical hash equals ``bill``, given as a :class:`~portchain.bol.BillStatus` (``port.bol.status(...)``) or as
-    the on-chain hash itself (32 bytes or 0x-hex). A malformed hash or document raises :class:`InputError`."""
-    expected = to_hash32(getattr(bill, "id", bill), "on-chain hash")
-    return document_hash(document) == expected
+    """Whether ``document`` (a TransportDocument, a dict, or JSON text) is the one on the chain. ``bill`` is a
+    :class:`~portchain.bol.BillStatus` (``port.bol.status(...)``): the bill's id must bind the document's keccak256
+    canonical hash to the bill's carrier (``keccak256(abi.encode(hash, carrier))``); or the document hash itself
+    (32 bytes or 0x-hex). A malformed hash or document raises :class:`InputError`."""
+    digest = document_hash(document)
+    carrier = getattr(bill, "carrier", None)
+    if carrier is not None:
+        from eth_abi import encode as abi_encode
+
+        return bytes(keccak(abi_encode(["bytes32", "uint32"], [digest, int(carrier)]))) == to_hash32(bill.id, "bill id")
+    return digest == to_hash32(bill, "on-chain hash")
 
 
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}

@@ -10,6 +10,7 @@ from typing import Callable
 
 from eth_utils import keccak
 
+from .bol import bill_id_for
 from .config import dev_account
 from .devnet import Party, onboard_parties
 from .port import Port, connect
@@ -53,13 +54,14 @@ def measure_gas() -> dict[str, int]:
 def _registry(port: Port, report: dict[str, int]) -> None:
     registry, admin = port.registry, port.deployer
     signer, second = dev_account(18).address, dev_account(19).address
+    port.fund(signer)
     onboarded = registry.onboard(
         "Gas Report Line", "GAS-0001", "DK", [Role.CARRIER], [signer], ["NLRTM"], sender=admin
     )
     org = onboarded.org_id
     report["registry.onboard"] = onboarded.receipt.gas_used
-    report["registry.add_signer"] = registry.add_signer(org, second, sender=admin).gas_used
-    report["registry.remove_signer"] = registry.remove_signer(second, sender=admin).gas_used
+    report["registry.add_signer"] = registry.add_signer(org, second, sender=dev_account(18)).gas_used
+    report["registry.remove_signer"] = registry.remove_signer(second, sender=dev_account(18)).gas_used
     report["registry.set_roles"] = registry.set_roles(org, [Role.CARRIER, Role.FORWARDER], sender=admin).gas_used
     report["registry.set_port"] = registry.set_port(org, "CNSZX", sender=admin).gas_used
     report["registry.suspend"] = registry.suspend(org, "audit pending", sender=admin).gas_used
@@ -78,10 +80,10 @@ def _bill_of_lading(port: Port, report: dict[str, int], parties: dict[Role, Part
     def gas(operation: str, action: Callable[[], Receipt]) -> None:
         report[operation] = action().gas_used
 
-    bill = _doc("bill")
     report["bol.draft"] = port.layer.send(
-        carrier.account, bol.address, bol.abi.function("draft").encode([bill, 0, shipper.org_id, 0])
+        carrier.account, bol.address, bol.abi.function("draft").encode([_doc("bill"), 0, shipper.org_id, 0])
     ).gas_used
+    bill = bill_id_for(_doc("bill"), carrier.org_id)
     gas("bol.approve", lambda: bol.approve(bill, sender=shipper.account))
     gas("bol.issue", lambda: bol.issue(bill, sender=carrier.account))
     gas("bol.endorse", lambda: bol.endorse(bill, bank.org_id, sender=shipper.account))
@@ -144,14 +146,17 @@ def _letter_of_credit(port: Port, report: dict[str, int], parties: dict[Role, Pa
     report["lc.issue"] = lc.issue(first, sender=bank.account).gas_used
     # a fresh payee: its first token balance costs a new storage slot, the dearest case
     payee = dev_account(17).address
-    number = lc.present(first, 184_000 * 10**6, [invoice, packing], bill, payee=payee, sender=beneficiary.account, bol=bol)
+    documents = [(invoice, beneficiary.org_id), (packing, beneficiary.org_id)]
+    number = lc.present(first, 184_000 * 10**6, documents, bill, payee=payee, sender=beneficiary.account, bol=bol)
     report["lc.present"] = _last_gas(port)
     report["lc.honour"] = lc.honour(first, number, sender=bank.account).gas_used
 
     second = credit()
     lc.issue(second, sender=bank.account)
     discrepant = shipped_bill("lc discrepant bill")
-    number = lc.present(second, 184_000 * 10**6, [invoice], discrepant, payee=payee, sender=beneficiary.account, bol=bol)
+    number = lc.present(
+        second, 184_000 * 10**6, documents[:1], discrepant, payee=payee, sender=beneficiary.account, bol=bol
+    )
     report["lc.refuse"] = lc.refuse(second, number, "missing-document", sender=bank.account).gas_used
     report["lc.waive"] = lc.waive(second, number, sender=applicant.account).gas_used
 
@@ -162,7 +167,10 @@ def _customs(port: Port, report: dict[str, int], parties: dict[Role, Party]) -> 
     customs, gate, rebates, token, admin = port.customs, port.gate, port.rebates, port.token, port.deployer
     authority, tax, operator = parties[Role.CUSTOMS], parties[Role.TAX], parties[Role.PORT_OPERATOR]
     importer, exporter, carrier = parties[Role.CONSIGNEE], parties[Role.SHIPPER], parties[Role.CARRIER]
-    customs.set_treasury(dev_account(16).address, token.address, sender=authority.account)
+    treasury = dev_account(16)
+    port.fund(treasury.address)
+    customs.nominate_treasury(treasury.address, token.address, sender=authority.account)
+    customs.accept_treasury("NL", sender=treasury)
     for code, rate in (("851712", 0), ("847130", 0), ("8504", 270)):
         customs.set_tariff_rate(code, rate, sender=authority.account)
     customs.set_vat_rate(2_100, sender=tax.account)
@@ -174,12 +182,24 @@ def _customs(port: Port, report: dict[str, int], parties: dict[Role, Party]) -> 
                      sender=carrier.account)
     bol.approve(bill, sender=exporter.account)
     bol.issue(bill, sender=carrier.account)
+
+    # the export side: the Chinese exporter's declaration cleared by the Chinese customs, the goods shipped on board
+    cn_customs, cn_tax = dev_account(14), dev_account(15)
+    for account, role, name in ((cn_customs, Role.CUSTOMS, "China Customs"), (cn_tax, Role.TAX, "China Tax")):
+        port.fund(account.address)
+        port.registry.onboard(name, name, "CN", [role], [account.address], sender=admin)
+    items = [Item("851712", 120_000 * 10**6, "CN"), Item("847130", 60_000 * 10**6, "CN"),
+             Item("850440", 4_000 * 10**6, "CN")]
+    export = customs.lodge("export", "CN", _doc("export declaration"), items, bill=bill, sender=exporter.account)
+    customs.accept(export, sender=cn_customs)
+    customs.assign_lane(export, "green", sender=cn_customs)
+    customs.release(export, sender=cn_customs)
+    bol.record_milestone(bill, "shipped-on-board", sender=carrier.account)
+
     bol.transfer(bill, importer.org_id, sender=exporter.account)
     bol.surrender_for_delivery(bill, sender=importer.account)
     bol.accept_surrender(bill, sender=carrier.account)
 
-    items = [Item("851712", 120_000 * 10**6, "CN"), Item("847130", 60_000 * 10**6, "CN"),
-             Item("850440", 4_000 * 10**6, "CN")]
     document = _doc("import declaration")
     declaration = customs.lodge("import", "NL", document, items, ucr="26NLMAEU245601234", bill=bill,
                                 sender=importer.account)
@@ -193,16 +213,8 @@ def _customs(port: Port, report: dict[str, int], parties: dict[Role, Party]) -> 
     report["gate.authorise"] = pickup.receipt.gas_used
     report["gate.verify"] = gate.verify("MSKU9070323", pickup.code, sender=operator.account).gas_used
 
-    # the export side: a Chinese exporter's declaration cleared by the Chinese customs, then its VAT rebate
-    cn_customs, cn_tax = dev_account(14), dev_account(15)
-    for account, role, name in ((cn_customs, Role.CUSTOMS, "China Customs"), (cn_tax, Role.TAX, "China Tax")):
-        port.fund(account.address)
-        port.registry.onboard(name, name, "CN", [role], [account.address], sender=admin)
-    export = customs.lodge("export", "CN", _doc("export declaration"), items, sender=exporter.account)
-    customs.accept(export, sender=cn_customs)
-    customs.assign_lane(export, "green", sender=cn_customs)
-    customs.release(export, sender=cn_customs)
-    rebates.claim(export, _doc("vat invoice"), 23_400 * 10**6, sender=exporter.account)
+    # the exporter's VAT rebate for the shipment
+    rebates.claim(export, bill, _doc("vat invoice"), 23_400 * 10**6, sender=exporter.account)
     report["tax.rebate_claim"] = _last_gas(port)
 
 

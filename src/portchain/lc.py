@@ -140,6 +140,8 @@ class Credit:
     amendment_pending: bool
     terms_hash: bytes
     application_block: int
+    amendment_increase: int = 0
+    amendment_funded: bool = False
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -182,7 +184,20 @@ _EVENTS = (
     "CreditApplied", "CreditIssued", "CreditAdvised", "CreditConfirmed", "AmendmentIssued", "AmendmentAccepted",
     "AmendmentRejected", "AmendmentConfirmationDeclined", "DocumentsPresented", "PresentationRefused",
     "DiscrepanciesWaived", "PresentationHonoured", "DocumentsReturned", "CancellationConsented", "CreditClosed",
+    "AmendmentFunded",
 )
+
+
+def _anchor_ref(document: Any) -> bytes:
+    if isinstance(document, tuple):
+        if len(document) != 2:
+            raise InputError("a presented document is an anchor id or a (document, issuer organisation) pair")
+        from .tradedocs import anchor_id
+
+        return anchor_id(document[0], document[1])
+    if hasattr(document, "hash") and callable(document.hash):
+        raise InputError("a presented document needs its issuer: give (document, issuer organisation) or its anchor id")
+    return to_hash32(document, "anchor id")
 
 
 def _credit_id(value: int) -> int:
@@ -214,7 +229,8 @@ class LetterOfCreditClient(ContractClient):
     # -- application and issuance ------------------------------------------------------------------------------
 
     def apply(self, terms: CreditTerms, *, sender: LocalAccount, permit: Any = None) -> int:
-        """Apply (applicant); ``sender``'s address pays the escrow at issuance. Give ``permit`` (a
+        """Apply (applicant): ``sender``'s address pays amount x (1 + tolerance) into escrow in this same
+        transaction (refunded if the application is cancelled). Give ``permit`` (a
         :class:`~portchain.token.SignedPermit`) to authorise it in the same transaction, else approve first."""
         encoded = terms.encode()
         if permit is None:
@@ -227,7 +243,7 @@ class LetterOfCreditClient(ContractClient):
         return int(event.args["id"])
 
     def issue(self, credit: int, *, bill_to_issuer: bool = False, sender: LocalAccount) -> Receipt:
-        """Issue (issuing bank): the maximum drawable amount moves from the payer into escrow."""
+        """Issue (issuing bank), against the escrow the payer funded when it applied."""
         return self._send(sender, "issue", _credit_id(credit), bool(bill_to_issuer))
 
     def advise(self, credit: int, *, sender: LocalAccount) -> Receipt:
@@ -248,7 +264,8 @@ class LetterOfCreditClient(ContractClient):
         terms_hash: HexLike | None = None,
         sender: LocalAccount,
     ) -> Receipt:
-        """Issue an amendment (issuing bank); an increase is escrowed at once."""
+        """Issue an amendment (issuing bank). An increase is escrowed only when the payer funds it
+        (:meth:`fund_amendment`); until then the beneficiary cannot accept it."""
         changes = 0
         values: list[Any] = [0, 0, 0, 0, bytes(32)]
         if amount is not None:
@@ -267,6 +284,10 @@ class LetterOfCreditClient(ContractClient):
             raise InputError("an amendment must change something")
         values[0] = changes
         return self._send(sender, "amend", _credit_id(credit), tuple(values))
+
+    def fund_amendment(self, credit: int, *, sender: LocalAccount) -> Receipt:
+        """The payer escrows the pending amendment's increase from its own address (approve it first)."""
+        return self._send(sender, "fundAmendment", _credit_id(credit))
 
     def accept_amendment(self, credit: int, *, changes: int | None = None, sender: LocalAccount) -> Receipt:
         """Accept the pending amendment (beneficiary). Naming only some of its ``changes`` is a rejection."""
@@ -299,10 +320,12 @@ class LetterOfCreditClient(ContractClient):
         bol: BillOfLadingClient,
         valid_for: int = 3600,
     ) -> int:
-        """Present documents and the bill (beneficiary). ``sender`` signs the bill's endorsement to the credit's
-        escrow off-chain and sends the presentation; returns the presentation's number."""
+        """Present documents and the bill (beneficiary). Each document is an anchor id (32 bytes, as
+        :func:`~portchain.tradedocs.anchor_id` gives) or a ``(document or hash, issuer organisation)`` pair.
+        ``sender`` signs the bill's endorsement to the credit's escrow off-chain and sends the presentation;
+        returns the presentation's number."""
         bill_bytes = bill_id(bill)
-        hashes = [d.hash() if hasattr(d, "hash") and callable(d.hash) else to_hash32(d, "document hash") for d in documents]
+        hashes = [_anchor_ref(d) for d in documents]
         endorsement = bol.sign_endorsement(
             bill_bytes, self.escrow_organisation(), signer=sender, relayer=self.address, valid_for=valid_for
         )
@@ -311,7 +334,7 @@ class LetterOfCreditClient(ContractClient):
             "present",
             _credit_id(credit),
             (to_uint(amount, 96, "amount"), hashes, bill_bytes, to_address(payee or sender.address, "payee")),
-            (endorsement.nonce, endorsement.deadline, endorsement.signature),
+            (endorsement.transfers, endorsement.nonce, endorsement.deadline, endorsement.signature),
         )
         (event,) = self.events(receipt, "DocumentsPresented")
         return int(event.args["presentation"])
@@ -330,11 +353,33 @@ class LetterOfCreditClient(ContractClient):
         return self._send(sender, "waive", _credit_id(credit), _number(number))
 
     def return_documents(self, credit: int, number: int, *, sender: LocalAccount) -> Receipt:
-        """Final refusal (examining bank): the bill goes back to the beneficiary."""
+        """Final refusal (examining bank or beneficiary; anyone after expiry): the bill goes back to the
+        beneficiary."""
         return self._send(sender, "returnDocuments", _credit_id(credit), _number(number))
 
+    def withdraw(self, token: str, to: str | None = None, *, sender: LocalAccount) -> Receipt:
+        """Withdraw what a token refused to pay ``sender`` (as payee or payer), to ``to`` (default itself)."""
+        return self._send(sender, "withdraw", to_address(token, "token"), to_address(to or sender.address, "recipient"))
+
+    def deliver_held_bill(self, bill: BillRef, *, sender: LocalAccount) -> Receipt:
+        """Deliver a bill held for an organisation that is active again (anyone may)."""
+        return self._send(sender, "deliverHeldBill", bill_id(bill))
+
+    def recover_bill(self, bill: BillRef, *, sender: LocalAccount) -> Receipt:
+        """Give back a bill sent to the escrow outside any presentation, to the organisation it came from (anyone)."""
+        return self._send(sender, "recoverBill", bill_id(bill))
+
+    def owed_to(self, token: str, account: str) -> int:
+        """What a token refused to pay ``account`` and the escrow holds for it."""
+        return int(self._call("owedTo", to_address(token, "token"), to_address(account, "account")))
+
+    def held_for(self, bill: BillRef) -> int:
+        """The organisation a held bill waits for (0: none)."""
+        return int(self._call("heldFor", bill_id(bill)))
+
     def claim(self, credit: int, number: int, *, sender: LocalAccount) -> Receipt:
-        """Claim honour after the examination deadline passed without a refusal (beneficiary)."""
+        """Honour a presentation after the examination deadline passed without a refusal: the bank is precluded.
+        Anyone may send it (the beneficiary usually); the payee and the bill's recipient are fixed already."""
         return self._send(sender, "claim", _credit_id(credit), _number(number))
 
     def set_holiday(self, day: dt.date | int, holiday: bool = True, *, sender: LocalAccount) -> Receipt:

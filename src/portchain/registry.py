@@ -101,12 +101,33 @@ class RegistryClient(ContractClient):
         (event,) = self.events(receipt, "OrganisationOnboarded")
         return Onboarded(event.args["orgId"], receipt)
 
+    def onboard_contract(
+        self, name: str, country: str, roles: Iterable[Role | str | int], account: str, *, sender: LocalAccount
+    ) -> int:
+        """Onboard a deployed contract (an escrow) as an organisation whose only signer is itself: fixed signers,
+        never suspended or revoked. Returns the new organisation id."""
+        if not name or not name.strip():
+            raise InputError("organisation name must not be empty")
+        receipt = self._send(
+            sender, "onboardContract", text_hash(name), to_country(country), roles_mask(roles),
+            to_address(account, "contract address"),
+        )
+        (event,) = self.events(receipt, "OrganisationOnboarded")
+        return int(event.args["orgId"])
+
+    def designate_authority(self, country: str, role: Role | str, org_id: int, *, sender: LocalAccount) -> Receipt:
+        """The registrar designates ``org_id`` as the one ``role`` authority (customs, tax) of ``country``. The first
+        such organisation onboarded in a country is designated automatically."""
+        return self._send(sender, "designateAuthority", to_country(country), Role.parse(role), _org(org_id))
+
     def add_signer(self, org_id: int, signer: str, *, sender: LocalAccount) -> Receipt:
-        """Authorise another address to sign for organisation ``org_id``."""
+        """Authorise another address to sign for organisation ``org_id``: ``sender`` must be one of its own
+        signers (the registrar cannot add signers to an organisation)."""
         return self._send(sender, "addSigner", _org(org_id), to_address(signer, "signer"))
 
     def remove_signer(self, signer: str, *, sender: LocalAccount) -> Receipt:
-        """Stop an address signing for its organisation."""
+        """Stop an address signing for its organisation (``sender``: a signer of the same organisation; the
+        last signer stays)."""
         return self._send(sender, "removeSigner", to_address(signer, "signer"))
 
     def set_roles(self, org_id: int, roles: Iterable[Role | str | int], *, sender: LocalAccount) -> Receipt:
@@ -140,6 +161,10 @@ class RegistryClient(ContractClient):
             org_id, name_hash, reg_hash, country.decode(), tuple(roles_from_mask(roles)),
             OrgStatus(status), onboarded_at, signer_count,
         )
+
+    def authority_of(self, country: str, role: Role | str) -> int:
+        """The organisation designated as the ``role`` authority of ``country``, or 0."""
+        return int(self._call("authorityOf", to_country(country), Role.parse(role)))
 
     def organisation_count(self) -> int:
         return int(self._call("organisationCount"))

@@ -111,7 +111,7 @@ ACTIONS: dict[str, ARG] = {
     "gate.authorise": _a(declaration="declaration", bill="bill", container="str"),
     "gate.verify": _a(container="str", code="ref"),
     "tax.set_treasury": _a(),
-    "tax.rebate_claim": _a(declaration="declaration", invoice="document", amount="amount"),
+    "tax.rebate_claim": _a(declaration="declaration", bill="bill", invoice="document", amount="amount"),
     "tax.rebate_approve": _a(claim="ref"),
     "tax.rebate_reject": _a(claim="ref", reason="str?"),
     "chain.travel": _a(days="int"),
@@ -410,6 +410,7 @@ class _Runner:
         self.names_by_org: dict[int, str] = {}
         self.documents: dict[str, Any] = {}
         self.bills: dict[str, bytes] = {}
+        self.anchored_by: dict[str, int] = {}
         self.declarations: dict[str, bytes] = {}
         self.saved: dict[str, Any] = {}
         self.start = port.layer.block_timestamp()
@@ -433,6 +434,9 @@ class _Runner:
                 f"{party.legal_name} [{self.tag}]", f"{party.name}-{self.tag}", party.country, [party.role],
                 [account.address], party.ports, sender=admin,
             )
+            if party.role in (Role.CUSTOMS, Role.TAX):
+                # a rehearsal's own authority acts for its country (the registrar designates it)
+                self.port.registry.designate_authority(party.country, party.role, onboarded.org_id, sender=admin)
             self.accounts[party.name] = account
             self.orgs[party.name] = onboarded.org_id
             self.names_by_org[onboarded.org_id] = party.name
@@ -584,7 +588,9 @@ class _Runner:
         if domain == "bol":
             return self._bol(step, verb, a, who)
         if action == "doc.anchor":
-            return port.docs.anchor(a["document"], subject=a.get("subject"), sender=who)
+            receipt = port.docs.anchor(a["document"], subject=a.get("subject"), sender=who)
+            self.anchored_by[step.args["document"]] = self.orgs[step.actor]
+            return receipt
         if domain == "lc":
             return self._lc(step, verb, a, who)
         if domain in ("customs", "gate", "tax"):
@@ -644,7 +650,10 @@ class _Runner:
             permit = self.port.token.sign_permit(who, lc.address, maximum, self.port.layer.block_timestamp() + DAY)
             return lc.apply(terms, sender=who, permit=permit)
         if verb == "present":
-            return lc.present(a["credit"], a["amount"], a["documents"], a["bill"], sender=who, bol=self.port.bol)
+            # each document by the anchor of the organisation that anchored it (else the beneficiary's: not anchored)
+            documents = [(self.documents[name], self.anchored_by.get(name, self.orgs[step.actor]))
+                         for name in step.args["documents"]]
+            return lc.present(a["credit"], a["amount"], documents, a["bill"], sender=who, bol=self.port.bol)
         if verb == "issue":
             return lc.issue(a["credit"], bill_to_issuer=bool(a.get("bill_to_issuer")), sender=who)
         if verb == "amend":
@@ -665,7 +674,10 @@ class _Runner:
         if action == "customs.set_vat":
             return customs.set_vat_rate(a["rate_bps"], sender=who)
         if action == "customs.set_treasury":
-            return customs.set_treasury(a["treasury"], token.address, sender=who)
+            # the authority nominates, and the treasury party accepts with its own key
+            customs.nominate_treasury(a["treasury"], token.address, sender=who)
+            country = self.scenario.parties[step.actor].country
+            return customs.accept_treasury(country, sender=self.accounts[step.args["treasury"]])
         if action == "customs.lodge":
             document = a["declaration"]
             declaration = customs.lodge(step.args["kind"], step.args["country"], document, self._items(document),
@@ -698,10 +710,12 @@ class _Runner:
         if action == "gate.verify":
             return gate.verify(a["container"], a["code"], sender=who)
         if action == "tax.set_treasury":
-            rebates.set_treasury(who.address, token.address, sender=who)
+            # the tax authority pays rebates from its own address: it nominates, accepts and approves
+            rebates.nominate_treasury(who.address, token.address, sender=who)
+            rebates.accept_treasury(self.scenario.parties[step.actor].country, sender=who)
             return token.approve(rebates.address, 2**256 - 1, sender=who)
         if action == "tax.rebate_claim":
-            return rebates.claim(a["declaration"], a["invoice"], a["amount"], sender=who)
+            return rebates.claim(a["declaration"], a["bill"], a["invoice"], a["amount"], sender=who)
         if action == "tax.rebate_approve":
             return rebates.approve(a["claim"], sender=who)
         return rebates.reject(a["claim"], str(a.get("reason", "")), sender=who)

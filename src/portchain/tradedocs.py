@@ -1,7 +1,10 @@
 """Client of ``TradeDocuments``: anchor an invoice, packing list or certificate by the organisation that issues it.
 
+Each organisation anchors in its own name space: an anchor's id is ``keccak256(abi.encode(documentHash, issuer))``
+(:func:`anchor_id`), so nobody can anchor someone else's document first, and a presentation names anchor ids.
+
 >>> port.docs.anchor(sample_commercial_invoice(), subject=bill, sender=shipper)      # doctest: +SKIP
->>> port.docs.anchor_of(sample_commercial_invoice()).issuer                           # doctest: +SKIP
+>>> port.docs.anchor_of(sample_commercial_invoice(), issuer=3).issuer                  # doctest: +SKIP
 3
 """
 
@@ -14,13 +17,16 @@ from eth_account.signers.local import LocalAccount
 
 from .client import ContractClient
 from .tx import Receipt
-from .types import HexLike, to_hash32
+from .types import HexLike, document_hash_of, org_scoped_id, to_hash32
 
 
-def _hash_of(document: Any) -> bytes:
-    if hasattr(document, "hash") and callable(document.hash):
-        return bytes(document.hash())
-    return to_hash32(document, "document hash")
+def anchor_id(document: Any, issuer: int) -> bytes:
+    """The id of organisation ``issuer``'s anchor of ``document`` (a document object or its hash).
+
+    >>> anchor_id(bytes(31) + b"\\x01", 3).hex()[:16]
+    'a15bc60c955c405d'
+    """
+    return org_scoped_id(document, issuer, "issuer organisation")
 
 
 @dataclass(frozen=True)
@@ -50,25 +56,37 @@ class TradeDocumentsClient(ContractClient):
         self, document: Any, doc_type: Any = None, *, subject: HexLike | None = None, sender: LocalAccount
     ) -> Receipt:
         """Anchor a document (a trade-document dataclass, or a hash with its ``doc_type``) as issued by the
-        sender's organisation; ``subject`` (e.g. the bill id) is indexed for lookups."""
+        sender's organisation; ``subject`` (e.g. the bill id) is indexed for lookups. Its anchor id is
+        :func:`anchor_id` of the document and the sender's organisation."""
         from .trade_documents import DocType
 
         kind = DocType.parse(doc_type if doc_type is not None else getattr(document, "doc_type", None))
         related = to_hash32(subject, "subject") if subject is not None else bytes(32)
-        return self._send(sender, "anchor", _hash_of(document), int(kind), related)
+        return self._send(sender, "anchor", document_hash_of(document), int(kind), related)
 
-    def anchor_of(self, document: Any) -> Anchor:
-        """The anchor of a document or hash (raises ``errors.DocumentNotAnchored``)."""
+    def anchor_of(self, document: Any, issuer: int) -> Anchor:
+        """Organisation ``issuer``'s anchor of a document or hash (raises ``errors.DocumentNotAnchored``)."""
         from .trade_documents import DocType
 
-        digest = _hash_of(document)
-        doc_type, issuer, anchored_at = self._call("anchorOf", digest)
-        return Anchor(digest, DocType(doc_type), int(issuer), int(anchored_at))
+        digest = document_hash_of(document)
+        doc_type, found_issuer, anchored_at = self._call("anchorOf", anchor_id(digest, issuer))
+        return Anchor(digest, DocType(doc_type), int(found_issuer), int(anchored_at))
 
-    def verify(self, document: Any) -> Anchor | None:
-        """The anchor if this exact document is anchored, else None."""
+    def verify(self, document: Any, issuer: int | None = None) -> Anchor | None:
+        """``issuer``'s anchor if this exact document is anchored by it (by anyone when no issuer is given: the
+        first anchor), else None."""
+        if issuer is None:
+            anchors = self.anchors_of(document)
+            return anchors[0] if anchors else None
         from .trade_documents import DocType
 
-        digest = _hash_of(document)
-        doc_type, issuer, anchored_at = self._call("tryAnchorOf", digest)
-        return Anchor(digest, DocType(doc_type), int(issuer), int(anchored_at)) if anchored_at else None
+        digest = document_hash_of(document)
+        doc_type, found_issuer, anchored_at = self._call("tryAnchorOf", anchor_id(digest, issuer))
+        return Anchor(digest, DocType(doc_type), int(found_issuer), int(anchored_at)) if anchored_at else None
+
+    def anchors_of(self, document: Any) -> list[Anchor]:
+        """Every organisation's anchor of a document or hash, oldest first (one log query plus one read each)."""
+        digest = document_hash_of(document)
+        events = self.logs("DocumentAnchored", digest)
+        anchors = [self.verify(digest, int(e.args["issuer"])) for e in events]
+        return [a for a in anchors if a is not None]

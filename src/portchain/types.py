@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 from enum import IntEnum, IntFlag
-from typing import Iterable, Union
+from typing import Any, Iterable, Union
 
-from eth_utils import is_checksum_address, is_hex_address, to_checksum_address
+from eth_abi import encode as abi_encode
+from eth_utils import is_checksum_address, is_hex_address, keccak, to_checksum_address
 
 from .exceptions import InputError
 
@@ -316,3 +317,22 @@ class ClaimStatus(_ParsableEnum):
     CLAIMED = 1
     PAID = 2
     REJECTED = 3
+
+
+def document_hash_of(document: Any, what: str = "document hash") -> bytes:
+    """A document's 32-byte hash: ``document.hash()`` for a document object, else the hash given (hex or bytes)."""
+    if hasattr(document, "hash") and callable(document.hash):
+        return bytes(document.hash())
+    return to_hash32(document, what)
+
+
+def org_scoped_id(document: Any, org_id: int, what: str = "organisation") -> bytes:
+    """``keccak256(abi.encode(documentHash, orgId))``: how the contracts bind a first-come id (a bill, an anchor) to
+    the organisation that creates it, so that no other can take it.
+
+    >>> org_scoped_id(bytes(31) + b"\\x01", 1).hex()[:16]
+    'cc69885fda6bcc1a'
+    """
+    if to_uint(org_id, 32, what) == 0:
+        raise InputError(f"{what} must not be 0")
+    return bytes(keccak(abi_encode(["bytes32", "uint32"], [document_hash_of(document), org_id])))

@@ -6,15 +6,18 @@ import json
 import os
 
 from portchain import Role
+from portchain.bol import bill_id_for
 
 
 def test_bill_lifecycle_from_the_cli(suite_cli, parties) -> None:  # type: ignore[no-untyped-def]
     run = suite_cli
-    bill = "0x" + os.urandom(32).hex()
+    document = "0x" + os.urandom(32).hex()
     shipper, bank = parties[Role.SHIPPER].org_id, parties[Role.BANK].org_id
 
-    code, out, _ = run("bol", "draft", bill, "--kind", "to-order", "--shipper", str(shipper), "--as", "carrier", "--json")
+    code, out, _ = run("bol", "draft", document, "--kind", "to-order", "--shipper", str(shipper), "--as", "carrier", "--json")
     assert code == 0 and json.loads(out)["state"] == "DRAFT"
+    bill = json.loads(out)["id"]
+    assert bill == "0x" + bill_id_for(bytes.fromhex(document[2:]), parties[Role.CARRIER].org_id).hex()
     assert run("bol", "approve", bill, "--as", "shipper")[0] == 0
     code, out, _ = run("bol", "issue", bill, "--as", "carrier")
     assert code == 0 and out.startswith("issued 1 bill (tx 0x")
@@ -37,15 +40,18 @@ def test_bill_lifecycle_from_the_cli(suite_cli, parties) -> None:  # type: ignor
 
 def test_amendment_from_the_cli(suite_cli, parties) -> None:  # type: ignore[no-untyped-def]
     run = suite_cli
-    bill, reissue = ("0x" + os.urandom(32).hex() for _ in range(2))
     shipper = str(parties[Role.SHIPPER].org_id)
-    run("bol", "draft", bill, "--kind", "to-order", "--shipper", shipper, "--as", "carrier")
+    out = run("bol", "draft", "0x" + os.urandom(32).hex(), "--kind", "to-order", "--shipper", shipper, "--as", "carrier",
+              "--json")[1]
+    bill = json.loads(out)["id"]
     run("bol", "approve", bill, "--as", "shipper")
     run("bol", "issue", bill, "--as", "carrier")
     assert run("bol", "amend", bill, "--reason", "cod", "--as", "shipper")[0] == 0
     code, _, err = run("bol", "accept-surrender", bill, "--as", "carrier")
     assert code == 2 and "give --replacement" in err
-    run("bol", "draft", reissue, "--kind", "to-order", "--shipper", shipper, "--as", "carrier")
+    out = run("bol", "draft", "0x" + os.urandom(32).hex(), "--kind", "to-order", "--shipper", shipper, "--as", "carrier",
+              "--json")[1]
+    reissue = json.loads(out)["id"]
     code, out, _ = run("bol", "accept-surrender", bill, "--replacement", reissue, "--as", "carrier")
     assert code == 0 and f"replaced by {reissue}" in out
 

@@ -9,6 +9,8 @@ import pytest
 from eth_account import Account
 
 from portchain import BillKind, BillState, Role, errors
+from portchain.bol import DraftedFrom, bill_id_for
+from portchain.exceptions import InputError
 from portchain.types import AmendmentReason, Milestone, OrgStatus
 
 
@@ -204,9 +206,10 @@ def test_draft_refusals(port, cast) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(errors.UnknownOrganisation) as unknown:
         bol.draft(new_id(), BillKind.TO_ORDER, shipper=999, sender=cast.carrier.account)
     assert unknown.value.org_id == 999
-    bill = bol.draft(new_id(), BillKind.TO_ORDER, shipper=cast.shipper.org_id, sender=cast.carrier.account)
+    document = new_id()
+    bill = bol.draft(document, BillKind.TO_ORDER, shipper=cast.shipper.org_id, sender=cast.carrier.account)
     with pytest.raises(errors.BillAlreadyExists) as exists:
-        bol.draft(bill, BillKind.TO_ORDER, shipper=cast.shipper.org_id, sender=cast.carrier.account)
+        bol.draft(document, BillKind.TO_ORDER, shipper=cast.shipper.org_id, sender=cast.carrier.account)
     assert exists.value.id == bill
 
 
@@ -467,11 +470,15 @@ def test_transport_document_verifies_against_its_bill(port, cast) -> None:  # ty
 
     document = sample_transport_document()
     bill = port.bol.draft(document, document.bill_kind, shipper=cast.shipper.org_id, sender=cast.carrier.account)
-    status = port.bol.status(document)
-    assert status.id == bill == document.hash()
+    status = port.bol.status(bill)
+    assert status.id == bill == bill_id_for(document, cast.carrier.org_id)
+    assert port.bol.bills_drafted_from(document) == [(bill, cast.carrier.org_id)]
+    assert port.bol.resolve(DraftedFrom(document.hash())) == bill
     assert verify(document, status)
-    assert verify(document.to_json(), bill)
+    assert verify(document.to_json(), document.hash())
     assert not verify(replace(document, port_of_discharge="DEHAM"), status)
+    with pytest.raises(InputError, match="not a bill id"):
+        port.bol.status(document)
 
 
 def test_a_named_relayer_is_the_only_one_who_may_relay(port, cast) -> None:  # type: ignore[no-untyped-def]

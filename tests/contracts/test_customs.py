@@ -13,26 +13,31 @@ from portchain.customs import Item, compute_duties, pickup_code_hash
 from portchain.types import DeclarationKind, DeclarationStatus, InspectionResult, ItemField, Lane, OrgStatus
 
 UNIT = 10**6
+ZERO_ADDRESS = "0x" + "00" * 20
+REVOKED = 2**40 - 1  # a revoked pick-up's usedAt
 
 # Hand-computed (see test_duty_and_vat_match_hand_computed_values): footwear 8%, T-shirts 12%, phones zero-rated.
 ITEMS = [Item("640399", 12_345_678, "VN"), Item("610910", 5_000_005, "BD"), Item("851712", 100_000_000, "CN")]
 
 
 class Border:
-    """Dutch customs, tax and terminal, plus the Chinese customs and tax authorities of the export side."""
+    """Dutch customs, tax and terminal, plus the Chinese customs and tax authorities of the export side (the first
+    of their role in China, so designated as its authorities)."""
 
     def __init__(self, port, parties, admin) -> None:  # type: ignore[no-untyped-def]
         self.port, self.admin = port, admin
         self.customs, self.tax = parties[Role.CUSTOMS], parties[Role.TAX]
         self.operator, self.carrier = parties[Role.PORT_OPERATOR], parties[Role.CARRIER]
         self.importer, self.exporter = parties[Role.CONSIGNEE], parties[Role.SHIPPER]
+        self.forwarder = parties[Role.FORWARDER]
         self.customs_cn = self._org("China Customs, Shenzhen", "CN", Role.CUSTOMS)
         self.tax_cn = self._org("State Taxation Administration, Shenzhen", "CN", Role.TAX)
         self.operator_cn = self._org("Shenzhen Yantian Terminal", "CN", Role.PORT_OPERATOR)
-        self.treasury = Account.create().address
+        self.treasury = self._account()
         self.token = port.token
         c = port.customs
-        c.set_treasury(self.treasury, self.token.address, sender=self.customs.account)
+        c.nominate_treasury(self.treasury.address, self.token.address, sender=self.customs.account)
+        c.accept_treasury("NL", sender=self.treasury)
         c.set_tariff_rate("6403", 800, sender=self.customs.account)       # a heading's rate
         c.set_tariff_rate("610910", 1_200, sender=self.customs.account)   # a subheading's rate
         c.set_tariff_rate("8517", 1_400, sender=self.customs.account)     # overridden by the subheading below
@@ -41,13 +46,19 @@ class Border:
         self.token.mint(self.importer.address, 10**9 * UNIT, sender=admin)
         self.token.approve(c.address, 2**256 - 1, sender=self.importer.account)
 
-    def _org(self, name: str, country: str, role: Role):  # type: ignore[no-untyped-def]
+    def _account(self):  # type: ignore[no-untyped-def]
         account = Account.create()
         self.port.fund(account.address)
+        return account
+
+    def _org(self, name: str, country: str, role: Role):  # type: ignore[no-untyped-def]
+        account = self._account()
         org = self.port.registry.onboard(name, name, country, [role], [account.address], sender=self.admin).org_id
         return type("Org", (), {"account": account, "address": account.address, "org_id": org})
 
     def bill(self, accomplished: bool = False) -> bytes:
+        """A to-order bill of the exporter made out to the order of the importer; accomplished: the importer
+        surrendered it and the carrier accepted."""
         bol = self.port.bol
         bill = bol.draft(os.urandom(32), BillKind.TO_ORDER, shipper=self.exporter.org_id, consignee=self.importer.org_id,
                          sender=self.carrier.account)
@@ -59,22 +70,45 @@ class Border:
             bol.accept_surrender(bill, sender=self.carrier.account)
         return bill
 
-    def import_declaration(self, bill: bytes | None = None, items=ITEMS, lane: Lane | None = Lane.GREEN) -> tuple[bytes, bytes]:  # type: ignore[no-untyped-def]
+    def import_declaration(self, bill: bytes | None = None, items=ITEMS, lane: Lane | None = Lane.GREEN,  # type: ignore[no-untyped-def]
+                           declarant=None) -> tuple[bytes, bytes]:
         document = os.urandom(32)
         decl = self.port.customs.lodge("import", "NL", document, items, ucr="26NL-MAEU245601234", bill=bill,
-                                       sender=self.importer.account)
+                                       sender=(declarant or self.importer).account)
         self.port.customs.accept(decl, sender=self.customs.account)
         if lane is not None:
             self.port.customs.assign_lane(decl, lane, sender=self.customs.account)
         return decl, document
 
-    def released_import(self, bill: bytes) -> bytes:
+    def released_import(self, bill: bytes, declarant=None) -> bytes:  # type: ignore[no-untyped-def]
         c = self.port.customs
-        decl, document = self.import_declaration(bill)
+        decl, document = self.import_declaration(bill, declarant=declarant)
         c.assess(decl, document, ITEMS, sender=self.customs.account)
-        c.pay(decl, sender=self.importer.account)
+        c.pay(decl, sender=self.importer.account)  # anyone may pay
         c.release(decl, sender=self.customs.account)
         return decl
+
+    def cleared_export(self, bill: bytes | None, declarant=None, ship: bool = False) -> bytes:  # type: ignore[no-untyped-def]
+        """An export declaration lodged in China (by the exporter unless ``declarant``), linked to ``bill``, and
+        released by China's customs; with ``ship``, the carrier then records the bill shipped on board."""
+        c = self.port.customs
+        decl = c.lodge("export", "CN", os.urandom(32), ITEMS, bill=bill, sender=(declarant or self.exporter).account)
+        c.accept(decl, sender=self.customs_cn.account)
+        c.assign_lane(decl, "green", sender=self.customs_cn.account)
+        c.release(decl, sender=self.customs_cn.account)
+        if ship:
+            self.port.bol.record_milestone(bill, "shipped-on-board", sender=self.carrier.account)
+        return decl
+
+    def rebate_treasury(self):  # type: ignore[no-untyped-def]
+        """China's tax authority nominates a funded treasury, which accepts and approves the rebate contract."""
+        rebates = self.port.rebates
+        treasury = self._account()
+        self.token.mint(treasury.address, 10**6 * UNIT, sender=self.admin)
+        self.token.approve(rebates.address, 2**256 - 1, sender=treasury)
+        rebates.nominate_treasury(treasury.address, self.token.address, sender=self.tax_cn.account)
+        rebates.accept_treasury("CN", sender=treasury)
+        return treasury
 
 
 @pytest.fixture
@@ -97,6 +131,7 @@ def test_duty_and_vat_match_hand_computed_values(border: Border) -> None:
     border.port.customs.assess(decl, document, ITEMS, sender=border.customs.account)
     view = border.port.customs.declaration(decl)
     assert (view.status, view.duty, view.vat) == (DeclarationStatus.ASSESSED, 1_587_655, 24_976_001)
+    assert (view.treasury, view.token) == (border.treasury.address, border.token.address)  # fixed by the assessment
     assert border.port.customs.amount_due(decl) == 26_563_656
 
 
@@ -127,19 +162,30 @@ def test_import_paid_released_and_picked_up_once(border: Border) -> None:
         c.release(decl, sender=border.customs.account)  # release before payment
     assert (early.value.id, early.value.current) == (decl, DeclarationStatus.ASSESSED)
     c.pay(decl, sender=border.importer.account)
-    assert border.token.balance_of(border.treasury) == 26_563_656
+    assert border.token.balance_of(border.treasury.address) == 26_563_656
     c.release(decl, sender=border.customs.account)
     assert c.declaration(decl).status == DeclarationStatus.RELEASED
 
+    operator = border.operator.org_id
     pickup = gate.authorise(decl, bill, "MSKU9070323", sender=border.operator.account)
     assert pickup.code_hash == pickup_code_hash("MSKU9070323", bytes.fromhex(pickup.code[2:]))
-    assert gate.pickup(pickup.code_hash)["usedAt"] == 0
+    shown = gate.pickup(operator, pickup.code_hash)
+    assert (shown["container"], shown["operator"], shown["usedAt"], shown["declaration"]) == (
+        "MSKU9070323", operator, 0, "0x" + decl.hex())
     gate.verify("MSKU9070323", pickup.code, sender=border.operator.account)
+    assert gate.pickup(operator, pickup.code_hash)["usedAt"] > 0
     with pytest.raises(errors.PickupAlreadyUsed) as used:
         gate.verify("MSKU9070323", pickup.code, sender=border.operator.account)
-    assert used.value.code_hash == pickup.code_hash and used.value.used_at > 0
-    with pytest.raises(errors.UnknownPickup):  # the right code for another container
+    assert used.value.code_hash == pickup.code_hash and used.value.used_at == gate.pickup(operator, pickup.code_hash)["usedAt"]
+    with pytest.raises(errors.UnknownPickup) as unknown:  # the right code for another container
         gate.verify("MSKU1234565", pickup.code, sender=border.operator.account)
+    assert unknown.value.code_hash == pickup_code_hash("MSKU1234565", bytes.fromhex(pickup.code[2:]))
+    # the container left under this declaration: this terminal never authorises it again; another container may go
+    with pytest.raises(errors.ContainerAlreadyReleased) as released:
+        gate.authorise(decl, bill, "MSKU9070323", sender=border.operator.account)
+    assert (released.value.declaration, released.value.container) == (decl, b"MSKU9070323")
+    again = gate.authorise(decl, bill, "MSKU1234565", sender=border.operator.account)
+    assert gate.pickup(operator, again.code_hash)["usedAt"] == 0
     names = [name for name, _, _ in c.history(decl)]
     assert names == ["DeclarationLodged", "DeclarationAccepted", "LaneAssigned", "DutiesAssessed", "DutiesPaid",
                      "DeclarationReleased"]
@@ -153,7 +199,40 @@ def test_pay_with_permit(border: Border) -> None:
     due = c.amount_due(decl)
     permit = border.token.sign_permit(border.importer.account, c.address, due, border.port.layer.block_timestamp() + 600)
     c.pay(decl, permit=permit, sender=border.importer.account)
-    assert border.token.balance_of(border.treasury) == due
+    assert border.token.balance_of(border.treasury.address) == due
+
+
+def test_an_assessment_keeps_the_treasury_it_fixed(border: Border) -> None:
+    c = border.port.customs
+    assessed, document = border.import_declaration()
+    c.assess(assessed, document, ITEMS, sender=border.customs.account)
+    due = c.amount_due(assessed)
+
+    successor = border._account()
+    c.nominate_treasury(successor.address, border.token.address, sender=border.customs.account)
+    assert c.treasury_of("NL") == (border.treasury.address, border.token.address)  # nominated, not accepted
+    assert tuple(c._call("nominatedTreasuryOf", b"NL")) == (successor.address, border.token.address)
+    for imposter in (border.customs.account, border.treasury, border.importer.account):
+        with pytest.raises(errors.NotNominatedTreasury) as info:
+            c.accept_treasury("NL", sender=imposter)
+        assert (info.value.country, info.value.caller, info.value.nominated) == (b"NL", imposter.address, successor.address)
+    c.accept_treasury("NL", sender=successor)
+    assert c.treasury_of("NL") == (successor.address, border.token.address)
+    assert tuple(c._call("nominatedTreasuryOf", b"NL")) == (ZERO_ADDRESS, ZERO_ADDRESS)
+    with pytest.raises(errors.NotNominatedTreasury) as spent:  # the nomination is used up
+        c.accept_treasury("NL", sender=successor)
+    assert (spent.value.caller, spent.value.nominated) == (successor.address, ZERO_ADDRESS)
+
+    # the declaration assessed before the change still pays the treasury its assessment fixed
+    assert c.declaration(assessed).treasury == border.treasury.address
+    c.pay(assessed, sender=border.importer.account)
+    assert (border.token.balance_of(border.treasury.address), border.token.balance_of(successor.address)) == (due, 0)
+    # assessments from now on pay the successor
+    later, document = border.import_declaration()
+    c.assess(later, document, ITEMS, sender=border.customs.account)
+    assert (c.declaration(later).treasury, c.declaration(later).token) == (successor.address, border.token.address)
+    c.pay(later, sender=border.importer.account)
+    assert (border.token.balance_of(border.treasury.address), border.token.balance_of(successor.address)) == (due, due)
 
 
 def test_red_lane_inspection_with_an_amendment(border: Border) -> None:
@@ -194,7 +273,7 @@ def test_export_clearance_then_shipment_then_rebate(border: Border) -> None:
         bol.record_milestone(bill, "shipped-on-board", sender=border.carrier.account)
     assert (blocked.value.bill, blocked.value.declaration, blocked.value.status) == (bill, decl, DeclarationStatus.LODGED)
     with pytest.raises(errors.DeclarationNotCleared) as uncleared:
-        rebates.claim(decl, os.urandom(32), 1_000 * UNIT, sender=border.exporter.account)
+        rebates.claim(decl, bill, os.urandom(32), 1_000 * UNIT, sender=border.exporter.account)
     assert (uncleared.value.declaration, uncleared.value.status) == (decl, DeclarationStatus.LODGED)
     c.accept(decl, sender=border.customs_cn.account)
     c.assign_lane(decl, "green", sender=border.customs_cn.account)
@@ -203,48 +282,124 @@ def test_export_clearance_then_shipment_then_rebate(border: Border) -> None:
     c.release(decl, sender=border.customs_cn.account)
     bol.record_milestone(bill, "shipped-on-board", sender=border.carrier.account)
 
-    tax_treasury = Account.create()
-    border.port.fund(tax_treasury.address)
+    tax_treasury = border._account()
     border.token.mint(tax_treasury.address, 10**6 * UNIT, sender=border.admin)
     border.token.approve(rebates.address, 2**256 - 1, sender=tax_treasury)
-    claim = rebates.claim(decl, os.urandom(32), 1_000 * UNIT, sender=border.exporter.account)
-    with pytest.raises(errors.NoTreasury):
+    invoice = os.urandom(32)
+    claim = rebates.claim(decl, bill, invoice, 1_000 * UNIT, sender=border.exporter.account)
+    assert rebates.claim_of(claim) == {
+        "claim": claim, "status": "CLAIMED", "exporter": border.exporter.org_id, "country": "CN",
+        "claimedAt": rebates.claim_of(claim)["claimedAt"], "amount": 1_000 * UNIT, "payee": border.exporter.address,
+        "declaration": "0x" + decl.hex(), "vatInvoiceHash": "0x" + invoice.hex(), "bill": "0x" + bill.hex(),
+    }
+    with pytest.raises(errors.NoTreasury) as none:
         rebates.approve(claim, sender=border.tax_cn.account)
-    rebates.set_treasury(tax_treasury.address, border.token.address, sender=border.tax_cn.account)
-    with pytest.raises(errors.OutsideJurisdiction):
+    assert none.value.country == b"CN"
+    rebates.nominate_treasury(tax_treasury.address, border.token.address, sender=border.tax_cn.account)
+    with pytest.raises(errors.NoTreasury):  # nominated, not yet accepted: it pays nothing
+        rebates.approve(claim, sender=border.tax_cn.account)
+    with pytest.raises(errors.NotNominatedTreasury) as imposter:
+        rebates.accept_treasury("CN", sender=border.tax_cn.account)
+    assert (imposter.value.country, imposter.value.caller, imposter.value.nominated) == (
+        b"CN", border.tax_cn.address, tax_treasury.address)
+    rebates.accept_treasury("CN", sender=tax_treasury)
+    assert tuple(rebates._call("treasuryOf", b"CN")) == (tax_treasury.address, border.token.address)
+    with pytest.raises(errors.OutsideJurisdiction) as dutch:
         rebates.approve(claim, sender=border.tax.account)  # the Dutch tax authority
+    assert (dutch.value.org_id, dutch.value.org_country, dutch.value.required_country) == (border.tax.org_id, b"NL", b"CN")
     before = border.token.balance_of(border.exporter.address)
     rebates.approve(claim, sender=border.tax_cn.account)
     assert border.token.balance_of(border.exporter.address) == before + 1_000 * UNIT
+    assert border.token.balance_of(tax_treasury.address) == 10**6 * UNIT - 1_000 * UNIT
     assert rebates.claim_of(claim)["status"] == "PAID"
     with pytest.raises(errors.ClaimDecided) as decided:
         rebates.reject(claim, "late", sender=border.tax_cn.account)
     assert decided.value.claim_id == claim
-    with pytest.raises(errors.RebateAlreadyClaimed) as twice:
-        rebates.claim(decl, os.urandom(32), 5 * UNIT, sender=border.exporter.account)
-    assert twice.value.claim_id == claim
+    with pytest.raises(errors.RebateAlreadyClaimed) as twice:  # one claim per shipment (bill)
+        rebates.claim(decl, bill, os.urandom(32), 5 * UNIT, sender=border.exporter.account)
+    assert (twice.value.bill, twice.value.claim_id) == (bill, claim)
 
 
 def test_rejected_rebate_may_be_claimed_again(border: Border) -> None:
     c, rebates = border.port.customs, border.port.rebates
-    decl = c.lodge("export", "CN", os.urandom(32), ITEMS, sender=border.exporter.account)
+    bill = border.bill()
+    decl = c.lodge("export", "CN", os.urandom(32), ITEMS, bill=bill, sender=border.exporter.account)
     c.accept(decl, sender=border.customs_cn.account)
     c.assign_lane(decl, "yellow", sender=border.customs_cn.account)
     c.record_inspection(decl, "passed", sender=border.customs_cn.account)
     c.release(decl, sender=border.customs_cn.account)
-    with pytest.raises(errors.NotExporter):
-        rebates.claim(decl, os.urandom(32), UNIT, sender=border.importer.account)
-    claim = rebates.claim(decl, os.urandom(32), UNIT, sender=border.exporter.account)
+    with pytest.raises(errors.BillNotShipped) as unshipped:  # cleared, but nothing has left yet
+        rebates.claim(decl, bill, os.urandom(32), UNIT, sender=border.exporter.account)
+    assert unshipped.value.bill == bill
+    border.port.bol.record_milestone(bill, "shipped-on-board", sender=border.carrier.account)
+    with pytest.raises(errors.NotExporter) as stranger:
+        rebates.claim(decl, bill, os.urandom(32), UNIT, sender=border.importer.account)
+    assert (stranger.value.declaration, stranger.value.actor, stranger.value.declarant, stranger.value.shipper) == (
+        decl, border.importer.org_id, border.exporter.org_id, border.exporter.org_id)
+    claim = rebates.claim(decl, bill, os.urandom(32), UNIT, sender=border.exporter.account)
+    second_tax_cn = border._org("State Taxation Administration, Shanghai", "CN", Role.TAX)
+    with pytest.raises(errors.NotTheAuthority) as undesignated:
+        rebates.reject(claim, "invoice unreadable", sender=second_tax_cn.account)
+    assert (undesignated.value.org_id, undesignated.value.role, undesignated.value.country,
+            undesignated.value.authority) == (second_tax_cn.org_id, Role.TAX, b"CN", border.tax_cn.org_id)
+    with pytest.raises(errors.NotTheAuthority):
+        rebates.approve(claim, sender=second_tax_cn.account)
+    with pytest.raises(errors.NotTheAuthority):
+        rebates.nominate_treasury(second_tax_cn.address, border.token.address, sender=second_tax_cn.account)
     rebates.reject(claim, "invoice unreadable", sender=border.tax_cn.account)
     assert rebates.claim_of(claim)["status"] == "REJECTED"
-    assert rebates.claim(decl, os.urandom(32), UNIT, sender=border.exporter.account) == claim + 1
+    assert rebates.claim(decl, bill, os.urandom(32), UNIT, sender=border.exporter.account) == claim + 1
     import_decl, _ = border.import_declaration()
-    with pytest.raises(errors.NotAnExportDeclaration):
-        rebates.claim(import_decl, os.urandom(32), UNIT, sender=border.importer.account)
-    with pytest.raises(errors.UnknownClaim):
+    with pytest.raises(errors.NotAnExportDeclaration) as imported:
+        rebates.claim(import_decl, bill, os.urandom(32), UNIT, sender=border.importer.account)
+    assert imported.value.declaration == import_decl
+    with pytest.raises(errors.UnknownClaim) as unknown:
         rebates.claim_of(999)
-    with pytest.raises(errors.InvalidClaim):
-        rebates._send(border.exporter.account, "claim", decl, bytes(32), 1, border.exporter.address)
+    assert unknown.value.claim_id == 999
+    with pytest.raises(errors.InvalidClaim):  # no VAT invoice hash
+        rebates._send(border.exporter.account, "claim", decl, bill, bytes(32), 1, border.exporter.address)
+    with pytest.raises(errors.InvalidClaim):  # no payee
+        rebates._send(border.exporter.account, "claim", decl, bill, os.urandom(32), 1, ZERO_ADDRESS)
+    with pytest.raises(errors.InvalidTreasury) as invalid:  # the treasury must be an account and the token a contract
+        rebates._send(border.tax_cn.account, "nominateTreasury", ZERO_ADDRESS, border.token.address)
+    assert (invalid.value.treasury, invalid.value.token) == (ZERO_ADDRESS, border.token.address)
+    with pytest.raises(errors.InvalidTreasury):
+        rebates.nominate_treasury(border.tax_cn.address, border.tax_cn.address, sender=border.tax_cn.account)
+
+
+def test_only_the_bills_shipper_claims_against_the_declaration_it_linked(border: Border) -> None:
+    rebates = border.port.rebates
+    bill, other_bill = border.bill(), border.bill()
+    unlinked = border.cleared_export(None)
+    with pytest.raises(errors.DeclarationNotOfBill) as info:  # cleared, but linked to no bill
+        rebates.claim(unlinked, bill, os.urandom(32), UNIT, sender=border.exporter.account)
+    assert (info.value.declaration, info.value.bill) == (unlinked, bill)
+    linked = border.cleared_export(bill, ship=True)
+    with pytest.raises(errors.DeclarationNotOfBill) as elsewhere:  # linked to another of the shipper's bills
+        rebates.claim(linked, other_bill, os.urandom(32), UNIT, sender=border.exporter.account)
+    assert (elsewhere.value.declaration, elsewhere.value.bill) == (linked, other_bill)
+    # a forwarder's own cleared declaration for the same goods and bill pays nobody: it is not the bill's shipper
+    forwarders = border.cleared_export(bill, declarant=border.forwarder)
+    with pytest.raises(errors.NotExporter) as forwarder:
+        rebates.claim(forwarders, bill, os.urandom(32), UNIT, sender=border.forwarder.account)
+    assert (forwarder.value.declaration, forwarder.value.actor, forwarder.value.declarant) == (
+        forwarders, border.forwarder.org_id, border.forwarder.org_id)
+    with pytest.raises(errors.NotExporter) as not_declarant:  # nor may the shipper claim on the forwarder's
+        rebates.claim(forwarders, bill, os.urandom(32), UNIT, sender=border.exporter.account)
+    assert (not_declarant.value.actor, not_declarant.value.declarant) == (border.exporter.org_id, border.forwarder.org_id)
+    nowhere = os.urandom(32)
+    with pytest.raises(errors.UnknownBill) as no_bill:
+        rebates.claim(linked, nowhere, os.urandom(32), UNIT, sender=border.exporter.account)
+    assert no_bill.value.id == nowhere
+    border.rebate_treasury()
+    payee = Account.create().address
+    claim = rebates.claim(linked, bill, os.urandom(32), 7 * UNIT, payee=payee, sender=border.exporter.account)
+    assert (rebates.claim_of(claim)["payee"], rebates.claim_of(claim)["bill"]) == (payee, "0x" + bill.hex())
+    with pytest.raises(errors.RebateAlreadyClaimed) as twice:
+        rebates.claim(linked, bill, os.urandom(32), UNIT, sender=border.exporter.account)
+    assert (twice.value.bill, twice.value.claim_id) == (bill, claim)
+    rebates.approve(claim, sender=border.tax_cn.account)
+    assert border.token.balance_of(payee) == 7 * UNIT
 
 
 # -- refusals -----------------------------------------------------------------------------------------------------------
@@ -254,9 +409,50 @@ def test_customs_of_another_jurisdiction_is_refused(border: Border) -> None:
     decl, _ = border.import_declaration(lane=None)
     with pytest.raises(errors.OutsideJurisdiction) as info:
         border.port.customs.assign_lane(decl, "green", sender=border.customs_cn.account)
-    assert (info.value.org_id, info.value.org_country, info.value.required_country) == (border.customs_cn.org_id, b"CN", b"NL")
+    assert (info.value.account, info.value.org_id, info.value.org_country, info.value.required_country) == (
+        border.customs_cn.address, border.customs_cn.org_id, b"CN", b"NL")
     with pytest.raises(errors.MissingRole):
         border.port.customs.accept(decl, sender=border.tax.account)
+
+
+def test_only_the_designated_authority_of_a_country_acts(border: Border) -> None:
+    c, registry = border.port.customs, border.port.registry
+    assert registry.authority_of("NL", Role.CUSTOMS) == border.customs.org_id  # the first onboarded in NL
+    assert registry.authority_of("NL", Role.TAX) == border.tax.org_id
+    assert registry.authority_of("CN", Role.CUSTOMS) == border.customs_cn.org_id
+    schiphol = border._org("Dutch Customs, Schiphol", "NL", Role.CUSTOMS)
+    second_tax = border._org("Dutch Tax, second office", "NL", Role.TAX)
+    assert registry.authority_of("NL", Role.CUSTOMS) == border.customs.org_id  # a second one is not designated
+    lodged = c.lodge("import", "NL", os.urandom(32), ITEMS, sender=border.importer.account)
+    accepted, document = border.import_declaration(lane=None)
+    refused = {
+        "accept": lambda who: c.accept(lodged, sender=who),
+        "reject": lambda who: c.reject(lodged, "no", sender=who),
+        "lane": lambda who: c.assign_lane(accepted, "yellow", sender=who),
+        "amendment": lambda who: c.require_amendment(accepted, "no", sender=who),
+        "tariff": lambda who: c.set_tariff_rate("6403", 0, sender=who),
+        "treasury": lambda who: c.nominate_treasury(who.address, border.token.address, sender=who),
+    }
+    for action in refused.values():
+        with pytest.raises(errors.NotTheAuthority) as info:
+            action(schiphol.account)
+        assert (info.value.org_id, info.value.role, info.value.country, info.value.authority) == (
+            schiphol.org_id, Role.CUSTOMS, b"NL", border.customs.org_id)
+    with pytest.raises(errors.NotTheAuthority) as vat:
+        c.set_vat_rate(0, sender=second_tax.account)
+    assert (vat.value.org_id, vat.value.role, vat.value.country, vat.value.authority) == (
+        second_tax.org_id, Role.TAX, b"NL", border.tax.org_id)
+    assert c.vat_rate("NL") == 2_100 and c.tariff_rate("NL", "640399") == 800
+
+    registry.designate_authority("NL", Role.CUSTOMS, schiphol.org_id, sender=border.admin)
+    assert registry.authority_of("NL", Role.CUSTOMS) == schiphol.org_id
+    with pytest.raises(errors.NotTheAuthority) as former:
+        c.accept(lodged, sender=border.customs.account)
+    assert (former.value.org_id, former.value.authority) == (border.customs.org_id, schiphol.org_id)
+    c.accept(lodged, sender=schiphol.account)
+    c.assign_lane(accepted, "green", sender=schiphol.account)
+    c.assess(accepted, document, ITEMS, sender=schiphol.account)  # the treasury NL accepted stays NL's
+    assert c.declaration(accepted).treasury == border.treasury.address
 
 
 def test_lodging_refusals(border: Border) -> None:
@@ -336,21 +532,44 @@ def test_configuration_refusals(border: Border) -> None:
         c.set_tariff_rate("8517", 0, sender=border.tax.account)
     with pytest.raises(errors.MissingRole):
         c.set_vat_rate(900, sender=border.customs.account)
-    with pytest.raises(errors.ZeroAddress):
-        c._send(border.customs.account, "setTreasury", "0x" + "00" * 20, border.token.address)
-    shoes, document = [Item("640399", UNIT, "VN")], os.urandom(32)
+    with pytest.raises(errors.InvalidTreasury):
+        c._send(border.customs.account, "nominateTreasury", ZERO_ADDRESS, border.token.address)
+    with pytest.raises(errors.InvalidTreasury):  # the token must be a contract
+        c.nominate_treasury(border.treasury.address, Account.create().address, sender=border.customs.account)
+    with pytest.raises(errors.MissingRole):
+        c.nominate_treasury(border.treasury.address, border.token.address, sender=border.tax.account)
+    shoes = [Item("640399", UNIT, "VN")]
     c.set_tariff_rate("6403", 0, sender=border.customs_cn.account)
     with pytest.raises(errors.NoVatRate) as vat:
         c.quote("CN", "import", shoes)
     assert vat.value.country == b"CN"
+    assert c.treasury_of("CN") == (ZERO_ADDRESS, ZERO_ADDRESS)  # China's customs has no treasury
+
+    def lodged_in_china() -> tuple[bytes, bytes]:
+        document = os.urandom(32)
+        decl = c.lodge("import", "CN", document, shoes, sender=border.importer.account)
+        c.accept(decl, sender=border.customs_cn.account)
+        c.assign_lane(decl, "green", sender=border.customs_cn.account)
+        return decl, document
+
+    c.set_vat_rate(0, sender=border.tax_cn.account)
+    free, document = lodged_in_china()
+    c.assess(free, document, shoes, sender=border.customs_cn.account)  # nothing due: no treasury needed
+    view = c.declaration(free)
+    assert (view.status, view.treasury, view.token) == (DeclarationStatus.PAID, None, None)
     c.set_vat_rate(1_300, sender=border.tax_cn.account)
-    decl = c.lodge("import", "CN", document, shoes, sender=border.importer.account)
-    c.accept(decl, sender=border.customs_cn.account)
-    c.assign_lane(decl, "green", sender=border.customs_cn.account)
-    c.assess(decl, document, shoes, sender=border.customs_cn.account)
-    with pytest.raises(errors.NoTreasury) as treasury:  # China's customs set no treasury
-        c.pay(decl, sender=border.importer.account)
+    decl, document = lodged_in_china()
+    with pytest.raises(errors.NoTreasury) as treasury:  # something is due and nobody is there to receive it
+        c.assess(decl, document, shoes, sender=border.customs_cn.account)
     assert treasury.value.country == b"CN"
+    cn_treasury = border._account()
+    c.nominate_treasury(cn_treasury.address, border.token.address, sender=border.customs_cn.account)
+    with pytest.raises(errors.NoTreasury):  # nominated, not accepted
+        c.assess(decl, document, shoes, sender=border.customs_cn.account)
+    c.accept_treasury("CN", sender=cn_treasury)
+    c.assess(decl, document, shoes, sender=border.customs_cn.account)
+    c.pay(decl, sender=border.importer.account)
+    assert border.token.balance_of(cn_treasury.address) == 130_000  # 1 unit x 13%
 
 
 def test_gate_refusals(border: Border) -> None:
@@ -366,27 +585,70 @@ def test_gate_refusals(border: Border) -> None:
     with pytest.raises(errors.BillNotSurrendered) as not_surrendered:
         gate.authorise(decl, bill, "MSKU9070323", sender=border.operator.account)  # no accepted surrender
     assert not_surrendered.value.bill == bill
-    with pytest.raises(errors.BillNotLinked):
-        gate.authorise(decl, border.bill(accomplished=True), "MSKU9070323", sender=border.operator.account)
+    other = border.bill(accomplished=True)
+    with pytest.raises(errors.DeclarationNotOfReceiver) as unlinked:
+        gate.authorise(decl, other, "MSKU9070323", sender=border.operator.account)
+    assert (unlinked.value.bill, unlinked.value.declaration) == (other, decl)
     with pytest.raises(errors.OutsideJurisdiction):
         gate.authorise(decl, bill, "MSKU9070323", sender=border.operator_cn.account)
     with pytest.raises(errors.InvalidPickup):
         gate._send(border.operator.account, "authorise", decl, bill, b"MSKU9070323", bytes(32))
     with pytest.raises(errors.UnknownPickup):
         gate.verify("MSKU9070323", os.urandom(32), sender=border.operator.account)
-    # surrender accepted: now it works, once per code hash
+    nothing = os.urandom(32)
+    with pytest.raises(errors.UnknownPickup) as unknown:
+        gate.revoke(nothing, sender=border.operator.account)
+    assert unknown.value.code_hash == nothing
+    # surrender accepted: now it works, once per code hash and one live code per container
     bol = border.port.bol
     bol.transfer(bill, border.importer.org_id, sender=border.exporter.account)
     bol.surrender_for_delivery(bill, sender=border.importer.account)
     bol.accept_surrender(bill, sender=border.carrier.account)
     code = os.urandom(32)
-    gate.authorise(decl, bill, "MSKU9070323", code=code, sender=border.operator.account)
-    with pytest.raises(errors.PickupAlreadyAuthorised):
+    first = gate.authorise(decl, bill, "MSKU9070323", code=code, sender=border.operator.account)
+    with pytest.raises(errors.PickupAlreadyAuthorised) as same_code:
         gate.authorise(decl, bill, "MSKU9070323", code=code, sender=border.operator.account)
+    assert same_code.value.code_hash == first.code_hash
+    with pytest.raises(errors.ContainerAlreadyAuthorised) as live:
+        gate.authorise(decl, bill, "MSKU9070323", sender=border.operator.account)  # a second code while one lives
+    assert (live.value.container, live.value.code_hash) == (b"MSKU9070323", first.code_hash)
+    with pytest.raises(errors.UnknownPickup):  # another terminal cannot withdraw this terminal's code
+        gate.revoke(first.code_hash, sender=border.operator_cn.account)
+    with pytest.raises(errors.MissingRole):
+        gate.revoke(first.code_hash, sender=border.customs.account)
+    gate.revoke(first.code_hash, sender=border.operator.account)
+    assert gate.pickup(border.operator.org_id, first.code_hash)["usedAt"] == REVOKED
+    with pytest.raises(errors.PickupAlreadyUsed) as revoked:
+        gate.verify("MSKU9070323", code, sender=border.operator.account)
+    assert (revoked.value.code_hash, revoked.value.used_at) == (first.code_hash, REVOKED)
+    with pytest.raises(errors.PickupAlreadyUsed):
+        gate.revoke(first.code_hash, sender=border.operator.account)
+    with pytest.raises(errors.PickupAlreadyAuthorised):  # a withdrawn code never comes back
+        gate.authorise(decl, bill, "MSKU9070323", code=code, sender=border.operator.account)
+    second = gate.authorise(decl, bill, "MSKU9070323", sender=border.operator.account)
     border.port.registry.suspend(border.operator.org_id, sender=border.admin)
     with pytest.raises(errors.OrganisationNotActive) as suspended:
-        gate.verify("MSKU9070323", code, sender=border.operator.account)
+        gate.verify("MSKU9070323", second.code, sender=border.operator.account)
     assert suspended.value.status == OrgStatus.SUSPENDED
+
+
+def test_only_the_party_that_surrendered_the_bill_takes_the_goods(border: Border) -> None:
+    c, gate, bol = border.port.customs, border.port.gate, border.port.bol
+    bill = border.bill()  # to the order of the importer
+    imported = border.released_import(bill)
+    # the importer, the named consignee, endorses the bill on; the endorsee surrenders it and takes delivery
+    bol.transfer(bill, border.importer.org_id, sender=border.exporter.account)
+    bol.endorse(bill, border.forwarder.org_id, sender=border.importer.account)
+    bol.surrender_for_delivery(bill, sender=border.forwarder.account)
+    bol.accept_surrender(bill, sender=border.carrier.account)
+    assert bol.status(bill).previous_holder == border.forwarder.org_id
+    with pytest.raises(errors.DeclarationNotOfReceiver) as consignee:
+        gate.authorise(imported, bill, "MSKU9070323", sender=border.operator.account)
+    assert (consignee.value.bill, consignee.value.declaration) == (bill, imported)
+    forwarders = border.released_import(bill, declarant=border.forwarder)
+    assert c.declaration_of_bill(bill, "import", border.forwarder.org_id) == forwarders
+    pickup = gate.authorise(forwarders, bill, "MSKU9070323", sender=border.operator.account)
+    assert gate.pickup(border.operator.org_id, pickup.code_hash)["declaration"] == "0x" + forwarders.hex()
 
 
 def test_someone_elses_declaration_never_blocks_the_bills_parties(border: Border, parties) -> None:  # type: ignore[no-untyped-def]
@@ -416,26 +678,31 @@ def test_a_copied_lodging_is_another_declaration(border: Border, parties) -> Non
     assert mine != copy
 
 
-def test_only_the_authorising_terminal_releases_and_an_invoice_backs_one_claim(border: Border) -> None:
+def test_each_terminal_keeps_its_own_pickups_and_an_invoice_backs_one_claim(border: Border) -> None:
     c, gate, rebates = border.port.customs, border.port.gate, border.port.rebates
     bill = border.bill(accomplished=True)
     decl = border.released_import(bill)
     other_terminal = border._org("Another Rotterdam Terminal", "NL", Role.PORT_OPERATOR)
     pickup = gate.authorise(decl, bill, "MSKU9070323", sender=border.operator.account)
-    with pytest.raises(errors.NotAuthorisingTerminal) as info:
+    with pytest.raises(errors.UnknownPickup) as info:  # another terminal does not find the code, let alone spend it
         gate.verify("MSKU9070323", pickup.code, sender=other_terminal.account)
-    assert (info.value.operator, info.value.gate) == (border.operator.org_id, other_terminal.org_id)
+    assert info.value.code_hash == pickup.code_hash
+    with pytest.raises(errors.UnknownPickup):
+        gate.pickup(other_terminal.org_id, pickup.code_hash)
+    with pytest.raises(errors.UnknownPickup):
+        gate.revoke(pickup.code_hash, sender=other_terminal.account)
+    # nor can it block the code by authorising the same hash first: its pick-ups are its own
+    gate.authorise(decl, bill, "MSKU9070323", code=bytes.fromhex(pickup.code[2:]), sender=other_terminal.account)
+    assert gate.pickup(other_terminal.org_id, pickup.code_hash)["operator"] == other_terminal.org_id
+    assert gate.pickup(border.operator.org_id, pickup.code_hash)["usedAt"] == 0
     gate.verify("MSKU9070323", pickup.code, sender=border.operator.account)
+    assert gate.pickup(border.operator.org_id, pickup.code_hash)["usedAt"] > 0
+    assert gate.pickup(other_terminal.org_id, pickup.code_hash)["usedAt"] == 0
 
     invoice = os.urandom(32)
-    exports = []
-    for _ in range(2):
-        export = c.lodge("export", "CN", os.urandom(32), ITEMS, sender=border.exporter.account)
-        c.accept(export, sender=border.customs_cn.account)
-        c.assign_lane(export, "green", sender=border.customs_cn.account)
-        c.release(export, sender=border.customs_cn.account)
-        exports.append(export)
-    claim = rebates.claim(exports[0], invoice, UNIT, sender=border.exporter.account)
+    bills = [border.bill(), border.bill()]
+    exports = [border.cleared_export(b, ship=True) for b in bills]
+    claim = rebates.claim(exports[0], bills[0], invoice, UNIT, sender=border.exporter.account)
     with pytest.raises(errors.InvoiceAlreadyClaimed) as twice:
-        rebates.claim(exports[1], invoice, UNIT, sender=border.exporter.account)
+        rebates.claim(exports[1], bills[1], invoice, UNIT, sender=border.exporter.account)
     assert (twice.value.vat_invoice_hash, twice.value.claim_id) == (invoice, claim)

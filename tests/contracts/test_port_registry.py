@@ -56,10 +56,10 @@ def test_suspend_reinstate_revoke_cycle(port, admin, parties):  # type: ignore[n
 def test_signers_added_and_removed(port, admin, parties):  # type: ignore[no-untyped-def]
     carrier = parties[Role.CARRIER]
     extra = Account.create().address
-    port.registry.add_signer(carrier.org_id, extra, sender=admin)
+    port.registry.add_signer(carrier.org_id, extra, sender=carrier.account)
     assert port.registry.require_acting(extra, Role.CARRIER) == carrier.org_id
     assert port.registry.signers(carrier.org_id) == [carrier.address, extra]
-    port.registry.remove_signer(extra, sender=admin)
+    port.registry.remove_signer(extra, sender=carrier.account)
     assert port.registry.org_of(extra) == 0
     assert port.registry.signers(carrier.org_id) == [carrier.address]
     assert port.registry.organisation(carrier.org_id).signer_count == 1
@@ -126,13 +126,13 @@ def test_zero_signer_refused(port, admin, parties):  # type: ignore[no-untyped-d
         raw_onboard(port.registry, admin, signers=[ZERO])
     assert info.value.signer == ZERO
     with pytest.raises(errors.InvalidSigner):
-        port.registry._send(admin, "addSigner", parties[Role.BANK].org_id, ZERO)
+        port.registry._send(parties[Role.BANK].account, "addSigner", parties[Role.BANK].org_id, ZERO)
 
 
 def test_signer_of_another_organisation_refused(port, admin, parties):  # type: ignore[no-untyped-def]
     carrier, bank = parties[Role.CARRIER], parties[Role.BANK]
     with pytest.raises(errors.SignerAlreadyRegistered) as info:
-        port.registry.add_signer(bank.org_id, carrier.address, sender=admin)
+        port.registry.add_signer(bank.org_id, carrier.address, sender=bank.account)
     assert (info.value.signer, info.value.org_id) == (carrier.address, carrier.org_id)
 
 
@@ -142,7 +142,6 @@ def test_unknown_organisation_refused(port, admin):  # type: ignore[no-untyped-d
         lambda: port.registry.suspend(999, sender=admin),
         lambda: port.registry.reinstate(999, sender=admin),
         lambda: port.registry.revoke(999, sender=admin),
-        lambda: port.registry.add_signer(999, Account.create().address, sender=admin),
         lambda: port.registry.set_roles(999, [Role.BANK], sender=admin),
         lambda: port.registry.signers(999),
         lambda: port.registry._call("requireActiveOrganisation", 999),
@@ -174,7 +173,7 @@ def test_revoked_organisation_cannot_change(port, admin, parties):  # type: igno
     org = parties[Role.TAX].org_id
     port.registry.revoke(org, sender=admin)
     for action in (
-        lambda: port.registry.add_signer(org, Account.create().address, sender=admin),
+        lambda: port.registry.add_signer(org, Account.create().address, sender=parties[Role.TAX].account),
         lambda: port.registry.set_roles(org, [Role.TAX], sender=admin),
         lambda: port.registry.set_port(org, "NLRTM", sender=admin),
     ):
@@ -183,10 +182,10 @@ def test_revoked_organisation_cannot_change(port, admin, parties):  # type: igno
         assert (info.value.org_id, info.value.status) == (org, OrgStatus.REVOKED)
 
 
-def test_remove_unknown_signer_refused(port, admin):  # type: ignore[no-untyped-def]
+def test_remove_unknown_signer_refused(port, admin, parties):  # type: ignore[no-untyped-def]
     stranger = Account.create().address
     with pytest.raises(errors.NotASigner) as info:
-        port.registry.remove_signer(stranger, sender=admin)
+        port.registry.remove_signer(stranger, sender=parties[Role.BANK].account)
     assert info.value.account == stranger
 
 
@@ -224,13 +223,14 @@ def test_constructor_refuses_zero_admin(port, admin):  # type: ignore[no-untyped
 
 def test_refusal_changes_nothing(port, admin, parties):  # type: ignore[no-untyped-def]
     block = port.layer.request("eth_blockNumber", [])
-    nonce = port.layer.request("eth_getTransactionCount", [admin.address, "latest"])
+    bank = parties[Role.BANK]
+    nonce = port.layer.request("eth_getTransactionCount", [bank.address, "latest"])
     with pytest.raises(errors.SignerAlreadyRegistered):
-        port.registry.add_signer(parties[Role.BANK].org_id, parties[Role.CARRIER].address, sender=admin)
+        port.registry.add_signer(bank.org_id, parties[Role.CARRIER].address, sender=bank.account)
     assert port.layer.request("eth_blockNumber", []) == block
-    assert port.layer.request("eth_getTransactionCount", [admin.address, "latest"]) == nonce
+    assert port.layer.request("eth_getTransactionCount", [bank.address, "latest"]) == nonce
     # the nonce cache is still right: the next transaction goes through
-    port.registry.add_signer(parties[Role.BANK].org_id, Account.create().address, sender=admin)
+    port.registry.add_signer(bank.org_id, Account.create().address, sender=bank.account)
 
 
 def test_renouncing_a_role_for_someone_else_is_refused(port, admin, parties) -> None:  # type: ignore[no-untyped-def]

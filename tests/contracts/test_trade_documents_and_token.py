@@ -8,6 +8,7 @@ import pytest
 from eth_account import Account
 
 from portchain import Role, errors
+from portchain.tradedocs import anchor_id
 from portchain.trade_documents import (
     DocType,
     sample_certificate_of_origin,
@@ -32,11 +33,12 @@ def test_each_document_is_anchored_by_its_issuing_role(port, parties, make, role
     document = make()
     subject = os.urandom(32)
     receipt = port.docs.anchor(document, subject=subject, sender=parties[role].account)
-    anchor = port.docs.anchor_of(document)
+    anchor = port.docs.anchor_of(document, parties[role].org_id)
     assert (anchor.doc_type, anchor.issuer) == (document.doc_type, parties[role].org_id)
     (event,) = port.docs.events(receipt, "DocumentAnchored")
     assert event.args["subject"] == subject
-    assert port.docs.verify(document) == anchor
+    assert port.docs.verify(document) == anchor == port.docs.verify(document, parties[role].org_id)
+    assert port.docs.anchors_of(document) == [anchor]
     wrong = parties[Role.CARRIER]
     with pytest.raises(errors.WrongIssuerRole) as info:
         port.docs.anchor(make(**_other(document)), sender=wrong.account)
@@ -63,9 +65,12 @@ def test_anchor_refusals(port, parties) -> None:  # type: ignore[no-untyped-def]
         port.docs._send(shipper.account, "anchor", bytes(32), 0, bytes(32))
     missing = os.urandom(32)
     with pytest.raises(errors.DocumentNotAnchored) as info:
-        port.docs.anchor_of(missing)
-    assert info.value.document_hash == missing
+        port.docs.anchor_of(missing, shipper.org_id)
+    assert info.value.anchor_id == anchor_id(missing, shipper.org_id)
     assert port.docs.verify(missing) is None
+    # anchored by the shipper is not anchored by the forwarder
+    with pytest.raises(errors.DocumentNotAnchored):
+        port.docs.anchor_of(invoice, parties[Role.FORWARDER].org_id)
     with pytest.raises(errors.NotASigner):
         port.docs.anchor(sample_packing_list(), sender=Account.create())
 

@@ -22,9 +22,10 @@ class CountingLayer(TransactionLayer):
 def test_three_kinds_of_round_trip_per_transaction_once_warm(port, admin, parties) -> None:  # type: ignore[no-untyped-def]
     layer = CountingLayer(port.layer.rpc_url)
     registry = type(port.registry)(layer, port.registry.address)
-    registry.add_signer(parties[Role.BANK].org_id, Account.create().address, sender=admin)
+    bank = parties[Role.BANK]
+    registry.add_signer(bank.org_id, Account.create().address, sender=bank.account)
     layer.methods.clear()
-    registry.add_signer(parties[Role.BANK].org_id, Account.create().address, sender=admin)
+    registry.add_signer(bank.org_id, Account.create().address, sender=bank.account)
     # no chain id, nonce or fee look-ups once warm; the receipt may take more than one poll if the node is busy
     assert layer.methods[:3] == ["eth_estimateGas", "eth_sendRawTransaction", "eth_getTransactionReceipt"]
     assert set(layer.methods[3:]) <= {"eth_getTransactionReceipt"}
@@ -34,7 +35,8 @@ def test_explicit_gas_skips_the_estimate(port, admin, parties) -> None:  # type:
     layer = CountingLayer(port.layer.rpc_url)
     registry = type(port.registry)(layer, port.registry.address)
     fn = registry.abi.function("addSigner")
-    receipt = layer.send(admin, registry.address, fn.encode([parties[Role.BANK].org_id, Account.create().address]), gas=200_000)
+    bank = parties[Role.BANK]
+    receipt = layer.send(bank.account, registry.address, fn.encode([bank.org_id, Account.create().address]), gas=200_000)
     assert "eth_estimateGas" not in layer.methods
     assert receipt.gas_used < 200_000
 
@@ -44,16 +46,16 @@ def test_mined_revert_is_decoded(port, admin, parties) -> None:  # type: ignore[
     fn = port.registry.abi.function("addSigner")
     data = fn.encode([parties[Role.BANK].org_id, parties[Role.CARRIER].address])
     with pytest.raises(errors.SignerAlreadyRegistered) as info:
-        port.layer.send(admin, port.registry.address, data, gas=200_000)
+        port.layer.send(parties[Role.BANK].account, port.registry.address, data, gas=200_000)
     assert info.value.org_id == parties[Role.CARRIER].org_id
 
 
 def test_nonce_cache_recovers_when_another_client_used_the_key(port, admin, parties) -> None:  # type: ignore[no-untyped-def]
-    org = parties[Role.BANK].org_id
-    port.registry.add_signer(org, Account.create().address, sender=admin)  # warms this layer's nonce cache
+    org, bank = parties[Role.BANK].org_id, parties[Role.BANK].account
+    port.registry.add_signer(org, Account.create().address, sender=bank)  # warms this layer's nonce cache
     other = type(port.registry)(TransactionLayer(port.layer.rpc_url), port.registry.address)
-    other.add_signer(org, Account.create().address, sender=admin)  # the chain's nonce moves on
-    port.registry.add_signer(org, Account.create().address, sender=admin)  # stale cache: resynced and retried
+    other.add_signer(org, Account.create().address, sender=bank)  # the chain's nonce moves on
+    port.registry.add_signer(org, Account.create().address, sender=bank)  # stale cache: resynced and retried
     assert port.registry.organisation(org).signer_count == 4
 
 

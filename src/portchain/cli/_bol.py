@@ -29,14 +29,16 @@ from ._common import (
 
 
 def bill_ref(text: str) -> bytes:
-    """A bill given as its 32-byte id (0x + 64 hex digits) or as the path of its DCSA transport document JSON."""
+    """A bill given as its 32-byte id (0x + 64 hex digits) or as the path of its DCSA transport document JSON
+    (a :class:`~portchain.bol.DraftedFrom` hash, resolved on the chain with ``port.bol.resolve``)."""
     if re.fullmatch(r"0x[0-9a-fA-F]{64}", text):
         return bytes.fromhex(text[2:])
     path = Path(text)
     if path.is_file():
+        from ..bol import DraftedFrom
         from ..documents import TransportDocument
 
-        return TransportDocument.load(path).hash()
+        return DraftedFrom(TransportDocument.load(path).hash())
     raise InputError(f"{text!r} is neither a bill id (0x + 64 hex digits) nor a transport document file")
 
 
@@ -55,6 +57,13 @@ def cmd_bol(args: argparse.Namespace) -> int:
     with connect_persistent(args) as port:
         bol = port.bol
         action = args.bol_action
+        if action != "draft":
+            if isinstance(getattr(args, "bill", None), list):
+                args.bill = [bol.resolve(b) for b in args.bill]
+            elif getattr(args, "bill", None) is not None:
+                args.bill = bol.resolve(args.bill)
+            if getattr(args, "replacement", None) is not None:
+                args.replacement = bol.resolve(args.replacement, allow_undrafted=True)
         if action == "show":
             status = bol.status(args.bill)
             lines = [

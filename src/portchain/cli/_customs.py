@@ -77,6 +77,8 @@ def cmd_customs(args: argparse.Namespace) -> int:
             emit(args, rows, "\n".join(f"{r['block']:>8}  {r['event']}" for r in rows))
             return 0
         account = sender(args, port)
+        if getattr(args, "bill", None) is not None:
+            args.bill = port.bol.resolve(args.bill)
         if action in ("lodge", "amend"):
             document, items = load_declaration(args.document, decimals)
             if action == "lodge":
@@ -139,9 +141,17 @@ def cmd_tariff(args: argparse.Namespace) -> int:
             what = f"HS {args.code}: {args.rate_bps / 100:g}%"
         elif args.tariff_action == "vat":
             receipt, what = customs.set_vat_rate(args.rate_bps, sender=account), f"import VAT {args.rate_bps / 100:g}%"
+        elif args.tariff_action == "accept-treasury":
+            receipt = customs.accept_treasury(args.country, sender=account)
+            emit(args, tx_json(receipt), f"{account.address} now receives {args.country.upper()}'s duties "
+                                         f"{tx_text(receipt)}")
+            return 0
         else:
             token = args.token or port.token.address
-            receipt, what = customs.set_treasury(args.treasury, token, sender=account), f"treasury {args.treasury}"
+            receipt = customs.nominate_treasury(args.treasury, token, sender=account)
+            emit(args, tx_json(receipt), f"nominated treasury {args.treasury}; it takes effect when the treasury "
+                                         f"accepts (portchain tariff accept-treasury) {tx_text(receipt)}")
+            return 0
         emit(args, tx_json(receipt), f"set {what} {tx_text(receipt)}")
     return 0
 
@@ -149,8 +159,12 @@ def cmd_tariff(args: argparse.Namespace) -> int:
 def cmd_gate(args: argparse.Namespace) -> int:
     with connect_persistent(args) as port:
         gate, account = port.gate, sender(args, port)
+        if args.gate_action == "revoke":
+            receipt = gate.revoke(args.code_hash, sender=account)
+            emit(args, tx_json(receipt), f"pick-up code withdrawn {tx_text(receipt)}")
+            return 0
         if args.gate_action == "authorise":
-            pickup = gate.authorise(args.declaration, args.bill, args.container, sender=account)
+            pickup = gate.authorise(args.declaration, port.bol.resolve(args.bill), args.container, sender=account)
             emit(args, {"container": pickup.container, "code": pickup.code, "codeHash": "0x" + pickup.code_hash.hex(),
                         **tx_json(pickup.receipt)},
                  f"pick-up of {pickup.container} authorised {tx_text(pickup.receipt)}\n"
@@ -168,8 +182,8 @@ def cmd_tax(args: argparse.Namespace) -> int:
         rebates, account = port.rebates, sender(args, port)
         action = args.tax_action
         if action == "rebate-claim":
-            claim = rebates.claim(args.declaration, args.vat_invoice, to_units(args.amount, port.token.decimals),
-                                  payee=args.payee, sender=account)
+            claim = rebates.claim(args.declaration, port.bol.resolve(args.bill), args.vat_invoice,
+                                  to_units(args.amount, port.token.decimals), payee=args.payee, sender=account)
             receipt = port.layer.last_receipt
             emit(args, {"claim": claim, **tx_json(receipt)}, f"rebate claim {claim} filed {tx_text(receipt)}")
             return 0
@@ -177,9 +191,13 @@ def cmd_tax(args: argparse.Namespace) -> int:
             receipt, what = rebates.approve(args.claim, sender=account), f"rebate claim {args.claim} approved and paid"
         elif action == "rebate-reject":
             receipt, what = rebates.reject(args.claim, args.reason, sender=account), f"rebate claim {args.claim} rejected"
+        elif action == "accept-treasury":
+            receipt = rebates.accept_treasury(args.country, sender=account)
+            what = f"{account.address} now pays {args.country.upper()}'s rebates (approve the rebate contract)"
         else:
             token = args.token or port.token.address
-            receipt, what = rebates.set_treasury(args.treasury, token, sender=account), "rebate treasury set"
+            receipt = rebates.nominate_treasury(args.treasury, token, sender=account)
+            what = f"nominated rebate treasury {args.treasury}; it pays once it accepts (portchain tax accept-treasury)"
         emit(args, tx_json(receipt), f"{what} {tx_text(receipt)}")
     return 0
 
@@ -261,10 +279,14 @@ def register(sub: Any) -> None:
     p = subparser(actions, "vat", "tax authority: set your jurisdiction's import VAT rate",
                   "portchain tariff vat 2100 --as tax", parents)
     p.add_argument("rate_bps", type=int)
-    p = subparser(actions, "treasury", "customs: where your jurisdiction's duties are paid",
+    p = subparser(actions, "treasury", "customs: nominate where your jurisdiction's duties are paid (the treasury "
+                  "accepts with accept-treasury)",
                   "portchain tariff treasury 0x976EA74026E726554dB657fA54763abd0C3a0aa9 --as customs", parents)
     p.add_argument("treasury")
     p.add_argument("--token", help="payment token (default: the settlement token)")
+    p = subparser(actions, "accept-treasury", "treasury: accept to receive a country's duties (signed by the "
+                  "nominated treasury's key)", "portchain tariff accept-treasury NL", parents)
+    p.add_argument("country")
     p = subparser(actions, "show", "the duty rate of an HS code in a jurisdiction",
                   "portchain tariff show NL 851712 --vat", parents)
     p.add_argument("country")
@@ -288,17 +310,23 @@ def register(sub: Any) -> None:
                   "portchain gate verify MSKU9070323 0x8c...41 --as port-operator", parents)
     p.add_argument("container")
     p.add_argument("code", help="the code the haulier shows (0x + 64 hex)")
+    p = subparser(actions, "revoke", "port operator: withdraw an unused pick-up code (then authorise a new one)",
+                  "portchain gate revoke 0x3a...7f --as port-operator", parents)
+    p.add_argument("code_hash", help="the code hash authorise printed (0x + 64 hex)")
     group.set_defaults(func=cmd_gate)
 
     group = sub.add_parser(
         "tax", parents=[COMMON], help="export VAT rebates",
-        epilog="example:\n  portchain tax rebate-claim 0x5e...9a --vat-invoice invoice.json --amount 23920 --as shipper", formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="example:\n  portchain tax rebate-claim 0x5e...9a --bill shipment.json --vat-invoice invoice.json --amount 23920 --as shipper", formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     actions = group.add_subparsers(dest="tax_action", metavar="ACTION", parser_class=Parser)
     actions.required = True
-    p = subparser(actions, "rebate-claim", "exporter: claim the VAT rebate of a cleared export declaration",
-                  "portchain tax rebate-claim 0x5e...9a --vat-invoice invoice.json --amount 23400 --as shipper", parents)
+    p = subparser(actions, "rebate-claim", "exporter (the bill's shipper): claim the VAT rebate of a shipment "
+                  "against the cleared export declaration linked to its bill (one claim per bill)",
+                  "portchain tax rebate-claim 0x5e...9a --bill shipment.json --vat-invoice invoice.json --amount 23400 "
+                  "--as shipper", parents)
     p.add_argument("declaration", type=decl_arg)
+    p.add_argument("--bill", required=True, type=bill_arg, help="the shipment's bill: id or transport document file")
     p.add_argument("--vat-invoice", required=True, type=argument(hash_or_file), help="VAT invoice file or hash")
     p.add_argument("--amount", required=True, help="in token units")
     p.add_argument("--payee", help="default: the claiming address")
@@ -309,8 +337,12 @@ def register(sub: Any) -> None:
                   "portchain tax rebate-reject 1 --reason 'invoice mismatch' --as tax", parents)
     p.add_argument("claim", type=_claim_id)
     p.add_argument("--reason", default="")
-    p = subparser(actions, "treasury", "tax authority: the treasury rebates are paid from (it must approve the "
-                  "rebate contract)", "portchain tax treasury 0x976E...0aa9 --as tax", parents)
+    p = subparser(actions, "treasury", "tax authority: nominate the treasury rebates are paid from (it accepts with "
+                  "accept-treasury and approves the rebate contract)", "portchain tax treasury 0x976E...0aa9 --as tax",
+                  parents)
     p.add_argument("treasury")
     p.add_argument("--token")
+    p = subparser(actions, "accept-treasury", "treasury: accept to pay a country's rebates (signed by the nominated "
+                  "treasury's key)", "portchain tax accept-treasury CN", parents)
+    p.add_argument("country")
     group.set_defaults(func=cmd_tax)

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import InputError
-from ._common import ACTOR, COMMON, NETWORK, Parser, connect_persistent, emit, sender, subparser, tx_json, tx_text
+from ._common import (
+    ACTOR, COMMON, NETWORK, Parser, connect_persistent, emit, org_id, sender, subparser, tx_json, tx_text,
+)
 
 
 def _document(text: str) -> Any:
@@ -52,17 +54,26 @@ def cmd_doc(args: argparse.Namespace) -> int:
             emit(args, {"documentHash": "0x" + digest.hex(), **tx_json(receipt)},
                  f"anchored 0x{digest.hex()} {tx_text(receipt)}")
             return 0
+        digest = document if isinstance(document, bytes) else document.hash()
+        if args.issuer is not None:
+            found = docs.verify(document, args.issuer)
+            anchors = [found] if found else []
+        else:
+            anchors = docs.anchors_of(document)
         if args.doc_action == "verify":
-            anchor = docs.verify(document)
-            if anchor is None:
-                digest = document if isinstance(document, bytes) else document.hash()
+            if not anchors:
+                by = f" by organisation {args.issuer}" if args.issuer is not None else ""
                 emit(args, {"documentHash": "0x" + digest.hex(), "anchored": False},
-                     f"0x{digest.hex()}: not anchored (this exact document is not on the chain)")
+                     f"0x{digest.hex()}: not anchored{by} (this exact document is not on the chain)")
                 return 1
-            emit(args, {**anchor.to_json(), "anchored": True}, "verified: " + _describe(anchor))
+            emit(args, {"anchors": [a.to_json() for a in anchors], "anchored": True},
+                 "\n".join("verified: " + _describe(a) for a in anchors))
             return 0
-        anchor = docs.anchor_of(document)
-        emit(args, anchor.to_json(), _describe(anchor))
+        if args.issuer is not None and not anchors:
+            docs.anchor_of(document, args.issuer)  # raises the decoded DocumentNotAnchored
+        if not anchors:
+            raise InputError(f"0x{digest.hex()} is anchored by no organisation")
+        emit(args, {"anchors": [a.to_json() for a in anchors]}, "\n".join(_describe(a) for a in anchors))
     return 0
 
 
@@ -81,8 +92,10 @@ def register(sub: Any) -> None:
                                   "inspection-certificate (read from the file when not given)")
     p.add_argument("--subject", help="what it belongs to: a bill id or transport document file")
     p = subparser(actions, "verify", "is this exact document anchored, and by whom? (exit 1 if not)",
-                  "portchain doc verify invoice.json", parents)
+                  "portchain doc verify invoice.json --issuer 2", parents)
     p.add_argument("document", help="trade document JSON file or hash")
-    p = subparser(actions, "show", "the anchor of a document", "portchain doc show 0x1f...e2 --json", parents)
+    p.add_argument("--issuer", type=org_id, help="only this organisation's anchor (default: every organisation's)")
+    p = subparser(actions, "show", "the anchors of a document", "portchain doc show 0x1f...e2 --json", parents)
     p.add_argument("document", help="trade document JSON file or hash")
+    p.add_argument("--issuer", type=org_id, help="only this organisation's anchor")
     group.set_defaults(func=cmd_doc)

@@ -69,6 +69,20 @@ def cmd_lc(args: argparse.Namespace) -> int:
             return 0
 
         account = sender(args, port)
+        if action == "withdraw":
+            token = _token(port, args.token)
+            owed = lc.owed_to(token.address, account.address)
+            receipt = lc.withdraw(token.address, args.to, sender=account)
+            emit(args, {"withdrawn": owed, **tx_json(receipt)},
+                 f"withdrew {from_units(owed, token.decimals)} held for {account.address} {tx_text(receipt)}")
+            return 0
+        if action == "deliver-held-bill":
+            bill = port.bol.resolve(args.bill)
+            held_for = lc.held_for(bill)
+            receipt = lc.deliver_held_bill(bill, sender=account)
+            emit(args, {"deliveredTo": held_for, **tx_json(receipt)},
+                 f"delivered the held bill to organisation {held_for} {tx_text(receipt)}")
+            return 0
         if action == "apply":
             from ..lc import CreditTerms
 
@@ -92,17 +106,25 @@ def cmd_lc(args: argparse.Namespace) -> int:
             permit = None
             if args.permit:
                 permit = token.sign_permit(account, lc.address, maximum, port.layer.block_timestamp() + 3600)
-            credit = lc.apply(terms, sender=account, permit=permit)
-            receipt = port.layer.last_receipt
-            if args.approve:  # only once the application stands; the escrow is pulled at issuance
+            previous = token.allowance(account.address, lc.address) if args.approve else 0
+            if args.approve:  # the escrow moves in with the application itself
                 token.approve(lc.address, maximum, sender=account)
+            try:
+                credit = lc.apply(terms, sender=account, permit=permit)
+            except Exception:
+                if args.approve:  # a refused application leaves the allowance as it found it
+                    token.approve(lc.address, previous, sender=account)
+                raise
+            receipt = port.layer.last_receipt
             emit(args, {"credit": credit, **tx_json(receipt)}, f"applied for credit {credit} {tx_text(receipt)}")
             return 0
         if action == "present":
             token = _token(port, lc.credit(args.credit).token)
+            presenter = port.registry.org_of(account.address)
+            documents = [(digest, _issuer_of(port, digest, presenter)) for digest in args.document]
             number = lc.present(
-                args.credit, to_units(args.amount, token.decimals), args.document, args.bill, payee=args.payee,
-                sender=account, bol=port.bol,
+                args.credit, to_units(args.amount, token.decimals), documents, port.bol.resolve(args.bill),
+                payee=args.payee, sender=account, bol=port.bol,
             )
             receipt = port.layer.last_receipt
             presentation = lc.presentation(args.credit, number)
@@ -114,7 +136,7 @@ def cmd_lc(args: argparse.Namespace) -> int:
             return 0
         if action == "issue":
             receipt = lc.issue(args.credit, bill_to_issuer=args.bill_to_issuer, sender=account)
-            what = f"issued credit {args.credit}; the escrow is funded"
+            what = f"issued credit {args.credit} against the escrow funded at application"
         elif action == "advise":
             receipt, what = lc.advise(args.credit, sender=account), f"advised credit {args.credit}"
         elif action == "confirm":
@@ -143,6 +165,12 @@ def cmd_lc(args: argparse.Namespace) -> int:
                     else f"accepted the amendment to credit {args.credit}")
         elif action == "reject-amendment":
             receipt, what = lc.reject_amendment(args.credit, sender=account), "rejected the amendment"
+        elif action == "fund-amendment":
+            credit = lc.credit(args.credit)
+            if args.approve:
+                _token(port, credit.token).approve(lc.address, credit.amendment_increase, sender=account)
+            receipt = lc.fund_amendment(args.credit, sender=account)
+            what = f"escrowed the increase of the pending amendment to credit {args.credit}"
         elif action == "refuse":
             receipt = lc.refuse(args.credit, args.presentation, args.discrepancies, sender=account)
             what = f"refused presentation {args.presentation}"
@@ -150,10 +178,11 @@ def cmd_lc(args: argparse.Namespace) -> int:
             receipt, what = lc.waive(args.credit, args.presentation, sender=account), "waived the discrepancies"
         elif action == "honour":
             receipt = lc.honour(args.credit, args.presentation, sender=account)
-            what = f"honoured presentation {args.presentation}: paid and the bill delivered in one transaction"
+            what = f"honoured presentation {args.presentation}: {_legs(lc, receipt)}"
         elif action == "claim":
             receipt = lc.claim(args.credit, args.presentation, sender=account)
-            what = f"claimed presentation {args.presentation}: the bank was precluded; paid"
+            what = (f"honoured presentation {args.presentation} after the deadline (the bank was precluded): "
+                    f"{_legs(lc, receipt)}")
         elif action == "return-documents":
             receipt = lc.return_documents(args.credit, args.presentation, sender=account)
             what = f"returned the bill of presentation {args.presentation} to the beneficiary"
@@ -212,6 +241,28 @@ def _plain(value: Any) -> str:
     return str(getattr(value, "name", value))
 
 
+def _legs(lc: Any, receipt: Any) -> str:
+    """What delivery versus payment did: both legs, or which one is held for its recipient."""
+    held = [e.name for e in lc.events(receipt) if e.name in ("PaymentHeld", "BillHeld")]
+    if not held:
+        return "paid and the bill delivered in one transaction"
+    parts = {"PaymentHeld": "the payment is held for the payee to withdraw (its token refused it)",
+             "BillHeld": "the bill is held until its recipient is active again (lc deliver-held-bill ... later)"}
+    return "; ".join(parts[name] for name in held)
+
+
+def _issuer_of(port: Any, digest: bytes, presenter: int) -> int:
+    """The organisation whose anchor of ``digest`` a presentation names: the only one that anchored it, or the
+    presenter's own among several (none: the presenter's, which the credit will find not anchored)."""
+    issuers = sorted({anchor.issuer for anchor in port.docs.anchors_of(digest)})
+    if not issuers or presenter in issuers:
+        return presenter
+    if len(issuers) == 1:
+        return issuers[0]
+    raise InputError(f"document 0x{digest.hex()} is anchored by organisations {issuers}: present it from the "
+                     "SDK naming the issuer")
+
+
 def register(sub: Any) -> None:
     from ._bol import bill_ref
 
@@ -230,7 +281,7 @@ def register(sub: Any) -> None:
             p.add_argument("presentation", type=_positive, help="presentation number")
         return p
 
-    p = subparser(actions, "apply", "applicant: apply for a credit (your address funds the escrow at issuance)",
+    p = subparser(actions, "apply", "applicant: apply for a credit (your address funds the escrow in this transaction)",
                   "portchain lc apply --terms terms.json --beneficiary 3 --issuing-bank 5 --amount 184000 --about "
                   "--expiry 2027-03-31 --latest-shipment 2027-03-01 --documents commercial-invoice,packing-list "
                   "--as consignee", parents)
@@ -250,8 +301,9 @@ def register(sub: Any) -> None:
     p.add_argument("--documents", help="required documents, comma-separated (46A); the bill is always required")
     funding = p.add_mutually_exclusive_group()
     funding.add_argument("--permit", action="store_true", help="authorise the escrow with an EIP-2612 permit (no extra tx)")
-    funding.add_argument("--approve", action="store_true", help="send an ERC-20 approve for the escrow first")
-    p = action("issue", "issuing bank: issue; the escrow moves in", "portchain lc issue 1 --as bank")
+    funding.add_argument("--approve", action="store_true",
+                         help="send an ERC-20 approve for the escrow first (withdrawn if the application is refused)")
+    p = action("issue", "issuing bank: issue against the escrow funded at application", "portchain lc issue 1 --as bank")
     p.add_argument("--bill-to-issuer", action="store_true", help="honoured bills go to the bank until reimbursed")
     action("advise", "advising bank: advise the credit", "portchain lc advise 1 --as bank")
     action("confirm", "confirming bank: add its confirmation", "portchain lc confirm 1 --as bank")
@@ -265,6 +317,9 @@ def register(sub: Any) -> None:
                "portchain lc accept-amendment 1 --as shipper")
     p.add_argument("--changes", help="the changes accepted: amount,expiry,latest-shipment,terms (default: all)")
     action("reject-amendment", "beneficiary: reject the pending amendment", "portchain lc reject-amendment 1 --as shipper")
+    p = action("fund-amendment", "payer: escrow the increase of the pending amendment (only the payer can)",
+               "portchain lc fund-amendment 1 --approve --as consignee")
+    p.add_argument("--approve", action="store_true", help="send an ERC-20 approve for exactly the increase first")
     p = action("present", "beneficiary: present documents and the bill (endorsed to the escrow by signature)",
                "portchain lc present 1 --amount 184000 --bill shipment.json --document invoice.json "
                "--document packing.json --as shipper")
@@ -281,10 +336,17 @@ def register(sub: Any) -> None:
     action("waive", "applicant: waive the discrepancies", "portchain lc waive 1 1 --as consignee", presentation=True)
     action("honour", "examining bank: honour; payment and bill in one transaction", "portchain lc honour 1 1 --as bank",
            presentation=True)
-    action("claim", "beneficiary: claim when the bank missed its deadline", "portchain lc claim 1 1 --as shipper",
-           presentation=True)
-    action("return-documents", "examining bank: final refusal, the bill goes back",
+    action("claim", "anyone: honour a presentation the bank let pass its deadline (it is precluded)",
+           "portchain lc claim 1 1 --as shipper", presentation=True)
+    action("return-documents", "examining bank or beneficiary (anyone after expiry): after a refusal, the bill goes back",
            "portchain lc return-documents 1 1 --as bank", presentation=True)
+    p = subparser(actions, "withdraw", "payee or payer: withdraw a payment the token refused and the escrow holds for "
+                  "you, to an address of your choice", "portchain lc withdraw --to 0x90F7...b906 --as shipper", parents)
+    p.add_argument("--token", help="the credit's token (default: the settlement token)")
+    p.add_argument("--to", help="where to send it (default: your own address)")
+    p = subparser(actions, "deliver-held-bill", "anyone: deliver a bill held for an organisation that is active again",
+                  "portchain lc deliver-held-bill shipment.json", parents)
+    p.add_argument("bill", type=argument(bill_ref), help="bill id or transport document file")
     action("expire", "anyone: close an expired credit and refund the rest", "portchain lc expire 1")
     p = action("cancel", "applicant (application) or issuing bank (with consent): cancel",
                "portchain lc cancel 1 --consent --as shipper && portchain lc cancel 1 --as bank")

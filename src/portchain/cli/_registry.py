@@ -1,4 +1,4 @@
-"""portchain registry onboard|add-signer|remove-signer|suspend|reinstate|revoke|show."""
+"""portchain registry onboard|designate|add-signer|remove-signer|suspend|reinstate|revoke|show."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import time
 from typing import Any
 
 from ..exceptions import InputError
-from ._common import COMMON, NETWORK, Parser, connect_persistent, emit, org_id, subparser, tx_json, tx_text
+from ._common import (
+    ACTOR, COMMON, NETWORK, Parser, connect_persistent, emit, org_id, sender, subparser, tx_json, tx_text,
+)
 
 
 def cmd_registry(args: argparse.Namespace) -> int:
@@ -37,11 +39,14 @@ def cmd_registry(args: argparse.Namespace) -> int:
                  f"onboarded organisation {onboarded.org_id} {tx_text(onboarded.receipt)}")
             return 0
         if action == "add-signer":
-            receipt = registry.add_signer(args.org_id, args.signer, sender=admin)
+            receipt = registry.add_signer(args.org_id, args.signer, sender=sender(args, port))
             what = f"added signer {args.signer} to organisation {args.org_id}"
         elif action == "remove-signer":
-            receipt = registry.remove_signer(args.signer, sender=admin)
+            receipt = registry.remove_signer(args.signer, sender=sender(args, port))
             what = f"removed signer {args.signer}"
+        elif action == "designate":
+            receipt = registry.designate_authority(args.country, args.role, args.org_id, sender=admin)
+            what = f"designated organisation {args.org_id} as the {args.role} authority of {args.country.upper()}"
         elif action == "suspend":
             receipt = registry.suspend(args.org_id, args.reason, sender=admin)
             what = f"suspended organisation {args.org_id}"
@@ -93,12 +98,22 @@ def register(sub: Any) -> None:
                                                   "port-operator,forwarder,insurer,inspector")
     a.add_argument("--signer", action="append", required=True, help="signing address (repeat for several)")
     a.add_argument("--port", action="append", default=[], help="UN/LOCODE of a port it operates at (repeatable)")
-    a = subparser(actions, "add-signer", "authorise another signing address",
-                  "portchain registry add-signer 3 0x90F79bf6EB2c4f870365E785982E1f101E93b906", parents)
+    a = subparser(actions, "designate", "make an organisation its country's customs or tax authority (consortium "
+                  "admin; the first one onboarded in a country is designated automatically)",
+                  "portchain registry designate 5 --country NL --role customs", parents)
+    a.add_argument("org_id", type=org_id)
+    a.add_argument("--country", required=True, help="the authority's jurisdiction, ISO 3166-1 alpha-2")
+    a.add_argument("--role", required=True, choices=["customs", "tax"], help="which authority")
+    a = subparser(actions, "add-signer", "authorise another signing address (signed by one of the organisation's "
+                  "own signers; the consortium admin cannot)",
+                  "portchain registry add-signer 3 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --as carrier",
+                  parents + [ACTOR])
     a.add_argument("org_id", type=org_id)
     a.add_argument("signer")
-    a = subparser(actions, "remove-signer", "withdraw a signing address",
-                  "portchain registry remove-signer 0x90F79bf6EB2c4f870365E785982E1f101E93b906", parents)
+    a = subparser(actions, "remove-signer", "withdraw a signing address (signed by a signer of the same "
+                  "organisation; the last one stays)",
+                  "portchain registry remove-signer 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --as carrier",
+                  parents + [ACTOR])
     a.add_argument("signer")
     for action, verb in (("suspend", "suspend an active organisation"), ("revoke", "revoke an organisation for good")):
         a = subparser(actions, action, verb, f"portchain registry {action} 3 --reason 'licence under review'", parents)
