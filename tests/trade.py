@@ -107,9 +107,11 @@ class Trade:
             documents.append((document, issuer.org_id))
         return documents
 
-    def present(self, credit: int, amount: int, bill: bytes | None = None, documents=None, tag: str = "1") -> int:  # type: ignore[no-untyped-def]
+    def present(self, credit: int, amount: int, bill: bytes | None = None, documents=None, tag: str = "1",  # type: ignore[no-untyped-def]
+                accepts_amendment: int = 0) -> int:
         bill = bill or self.shipped_bill()
         documents = self.documents(bill, tag) if documents is None else documents
         return self.port.lc.present(
-            credit, amount, documents, bill, payee=self.payee, sender=self.beneficiary.account, bol=self.port.bol
+            credit, amount, documents, bill, payee=self.payee, sender=self.beneficiary.account, bol=self.port.bol,
+            accepts_amendment=accepts_amendment,
         )

@@ -84,6 +84,10 @@ interface IPortRegistry {
     error ContractOrganisation(uint32 orgId);
     /// @notice A contract organisation's signer must be a deployed contract.
     error NotAContract(address account);
+    /// @notice Nobody proposed this address as a signer of that organisation.
+    error NoSignerProposal(address account, uint32 orgId);
+    /// @notice An organisation has at most `max` signers (so that suspending or revoking it always fits a block).
+    error TooManySigners(uint32 orgId, uint256 max);
 
     /*//////////////////////////////////////////////////////////////
                                   EVENTS
@@ -95,6 +99,8 @@ interface IPortRegistry {
     );
     /// @notice An address was authorised to sign for an organisation.
     event SignerAdded(uint32 indexed orgId, address indexed signer);
+    /// @notice A signer of the organisation proposed a new signing address; it signs once it accepts.
+    event SignerProposed(uint32 indexed orgId, address indexed signer);
     /// @notice An address stopped signing for an organisation.
     event SignerRemoved(uint32 indexed orgId, address indexed signer);
     /// @notice An organisation's role set was replaced.
@@ -135,6 +141,12 @@ interface IPortRegistry {
     /// @return orgId The organisation `account` acts for.
     /// @return country Its jurisdiction.
     function requireOwnAuthority(address account, Role role) external view returns (uint32 orgId, bytes2 country);
+
+    /// @notice The organisation `account` signs for if it is a contract organisation (an escrow), else 0.
+    function contractOrganisationOf(address account) external view returns (uint32);
+
+    /// @notice Whether organisation `orgId` is a contract organisation (an escrow with a fixed signer).
+    function isContractOrganisation(uint32 orgId) external view returns (bool);
 
     /// @notice The organisation designated as the authority for `role` in `country`, or 0.
     function authorityOf(bytes2 country, Role role) external view returns (uint32);

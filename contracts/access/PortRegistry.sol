@@ -30,6 +30,10 @@ contract PortRegistry is IPortRegistry, AccessControl {
     /// @notice Role of the consortium officers who onboard, suspend and revoke organisations.
     bytes32 public constant REGISTRAR_ROLE = keccak256("portchain.registry.REGISTRAR");
 
+    /// @notice Signing addresses per organisation at most: status changes rewrite every signer's copy, and must fit
+    /// in a block whatever an organisation does.
+    uint256 public constant MAX_SIGNERS = 16;
+
     /// @dev One bit per participant role, in the order of `Role`; anything above is unknown.
     uint16 private constant _ALL_ROLES = uint16((1 << (uint8(type(Role).max) + 1)) - 1);
 
@@ -65,6 +69,7 @@ contract PortRegistry is IPortRegistry, AccessControl {
     mapping(address signer => SignerRecord) private _signers;
     mapping(address signer => uint256 indexPlusOne) private _signerIndex;
     mapping(bytes2 country => mapping(Role role => uint32 orgId)) private _authorities;
+    mapping(address signer => uint32 orgId) private _proposedSigners;
 
     /*//////////////////////////////////////////////////////////////
                                 CONSTRUCTOR
@@ -144,13 +149,26 @@ contract PortRegistry is IPortRegistry, AccessControl {
         _designate(country, role, orgId);
     }
 
-    /// @notice An active organisation adds a signing address: only one of its own signers may (never the registrar,
-    /// who would otherwise be able to act as any participant).
+    /// @notice An active organisation proposes a signing address: only one of its own signers may (never the
+    /// registrar). The address signs for it once it accepts (`acceptSigner`) in its own transaction, so nobody can
+    /// claim an address (a contract about to be deployed, another's key) as its signer.
     function addSigner(uint32 orgId, address signer) external {
         _requireOwnSigner(orgId);
         _requireActive(orgId);
         _requireNotContract(orgId);
-        _addSigner(orgId, signer);
+        if (signer == address(0)) revert InvalidSigner(signer);
+        uint32 current = _signers[signer].orgId;
+        if (current != 0) revert SignerAlreadyRegistered(signer, current);
+        _proposedSigners[signer] = orgId;
+        emit SignerProposed(orgId, signer);
+    }
+
+    /// @notice The proposed address accepts to sign for organisation `orgId` (still active).
+    function acceptSigner(uint32 orgId) external {
+        if (_proposedSigners[msg.sender] != orgId || orgId == 0) revert NoSignerProposal(msg.sender, orgId);
+        _requireActive(orgId);
+        delete _proposedSigners[msg.sender];
+        _addSigner(orgId, msg.sender);
     }
 
     /// @notice An organisation removes one of its signing addresses (a signer of the same organisation calls it,
@@ -252,6 +270,17 @@ contract PortRegistry is IPortRegistry, AccessControl {
         SignerRecord memory signer = _requireActing(account, role);
         (orgId, country) = (signer.orgId, signer.country);
         _requireAuthority(orgId, role, country);
+    }
+
+    /// @inheritdoc IPortRegistry
+    function contractOrganisationOf(address account) external view returns (uint32) {
+        uint32 orgId = _signers[account].orgId;
+        return _orgs[orgId].isContract ? orgId : 0;
+    }
+
+    /// @inheritdoc IPortRegistry
+    function isContractOrganisation(uint32 orgId) external view returns (bool) {
+        return _orgs[orgId].isContract;
     }
 
     /// @inheritdoc IPortRegistry
@@ -389,6 +418,7 @@ contract PortRegistry is IPortRegistry, AccessControl {
         if (signer == address(0)) revert InvalidSigner(signer);
         uint32 current = _signers[signer].orgId;
         if (current != 0) revert SignerAlreadyRegistered(signer, current);
+        if (_signersOf[orgId].length >= MAX_SIGNERS) revert TooManySigners(orgId, MAX_SIGNERS);
         OrgState memory org = _orgs[orgId];
         _signers[signer] = SignerRecord(orgId, org.roles, org.status, org.country);
         _signersOf[orgId].push(signer);

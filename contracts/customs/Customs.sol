@@ -25,7 +25,7 @@ import {NominatedTreasuries} from "./NominatedTreasuries.sol";
 ///         and the amended declaration starts ACCEPTED on the same lane
 ///     import: ACCEPTED (GREEN, or check PASSED) --assess--> ASSESSED --pay--> PAID --release--> RELEASED
 ///     export: ACCEPTED (GREEN, or check PASSED) --release--> RELEASED (cleared: the carrier may ship)
-///     LODGED | ACCEPTED | AMENDMENT_REQUIRED --reject--> REJECTED
+///     LODGED | ACCEPTED | AMENDMENT_REQUIRED | ASSESSED --reject--> REJECTED
 ///
 /// A declaration's id is keccak256(documentHash, kind, country, declarant, items), so the id itself commits to
 /// the items the declarant lodged (and a copied lodging is another declarant's, another id): the assessment re-supplies them and the contract checks them against the id. Only the
@@ -163,12 +163,13 @@ contract Customs is ICustoms, NominatedTreasuries, ReentrancyGuardTransient {
         emit DeclarationAccepted(id, customs);
     }
 
-    /// @notice Reject a declaration (lodged, accepted or awaiting amendment).
+    /// @notice Reject a declaration (lodged, accepted, awaiting amendment, or assessed and not paid: a payment that
+    /// cannot go through, e.g. a token refusing the treasury, must not keep the goods from a new declaration).
     /// @param reasonHash Hash of the rejection notice (kept off-chain).
     function reject(bytes32 id, bytes32 reasonHash) external {
         (Record memory record,) = _forCustoms(id);
         if (record.status != Status.LODGED && record.status != Status.ACCEPTED
-            && record.status != Status.AMENDMENT_REQUIRED) {
+            && record.status != Status.AMENDMENT_REQUIRED && record.status != Status.ASSESSED) {
             revert InvalidDeclarationStatus(id, record.status);
         }
         _records[id].status = Status.REJECTED;
@@ -259,8 +260,8 @@ contract Customs is ICustoms, NominatedTreasuries, ReentrancyGuardTransient {
     /// @notice The customs authority nominates where its jurisdiction's duties are paid, and in which token. It
     /// takes effect only when `treasury` accepts (`acceptTreasury`); assessments already made keep theirs.
     function nominateTreasury(address treasury, address token) external {
-        (, bytes2 country) = registry.requireOwnAuthority(msg.sender, IPortRegistry.Role.CUSTOMS);
-        _nominateTreasury(country, treasury, token);
+        (uint32 authority, bytes2 country) = registry.requireOwnAuthority(msg.sender, IPortRegistry.Role.CUSTOMS);
+        _nominateTreasury(country, treasury, token, authority);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -271,7 +272,7 @@ contract Customs is ICustoms, NominatedTreasuries, ReentrancyGuardTransient {
     function declarationOf(bytes32 id) external view returns (DeclarationView memory) {
         Record memory r = _record(id);
         Assessment memory a = _assessments[id];
-        Treasury memory t = a.treasury == 0 ? Treasury(address(0), address(0)) : _treasuryList[a.treasury - 1];
+        Treasury memory t = a.treasury == 0 ? Treasury(address(0), address(0), 0) : _treasuryList[a.treasury - 1];
         return DeclarationView(
             r.status, r.kind, r.lane, r.inspection, r.declarant, r.country, r.lodgedAt, r.itemCount, r.lodgedBlock,
             a.duty, a.vat, _supersededBy[id], t.account, t.token
@@ -400,6 +401,11 @@ contract Customs is ICustoms, NominatedTreasuries, ReentrancyGuardTransient {
     function _treasuryAccepted(bytes2 country, Treasury memory treasury) internal override {
         _treasuryList.push(treasury);
         _treasuries[country] = uint32(_treasuryList.length);
+    }
+
+    function _isAuthority(bytes2 country, uint32 orgId) internal view override returns (bool) {
+        return registry.authorityOf(country, IPortRegistry.Role.CUSTOMS) == orgId
+            && registry.statusOf(orgId) == IPortRegistry.Status.ACTIVE;
     }
 
     function _forCustoms(bytes32 id) private view returns (Record memory record, uint32 customs) {

@@ -64,6 +64,8 @@ contract VatRebates is NominatedTreasuries, ReentrancyGuardTransient {
     error InvalidClaim();
     /// @notice The tax authority has no accepted treasury.
     error NoTreasury(bytes2 country);
+    /// @notice The country's treasury accepted to pay for another (former) tax authority, not this one.
+    error TreasuryServesAnotherAuthority(bytes2 country, uint32 servedAuthority, uint32 authority);
 
     event RebateClaimed(
         uint256 indexed claimId, bytes32 indexed declaration, uint32 exporter, uint96 amount, bytes32 vatInvoiceHash
@@ -78,7 +80,7 @@ contract VatRebates is NominatedTreasuries, ReentrancyGuardTransient {
     uint256 private _claimCount;
     mapping(uint256 claimId => Claim) private _claims;
     mapping(bytes32 bill => uint256 claimId) private _claimOfBill;
-    mapping(bytes32 vatInvoiceHash => uint256 claimId) private _claimOfInvoice;
+    mapping(bytes32 exporterInvoice => uint256 claimId) private _claimOfInvoice;
     mapping(bytes2 country => Treasury) private _treasuries;
 
     constructor(IPortRegistry registry_, ICustoms customs_, IBillOfLading billOfLading_) {
@@ -110,13 +112,15 @@ contract VatRebates is NominatedTreasuries, ReentrancyGuardTransient {
         if (existing != 0 && _claims[existing].status != ClaimStatus.REJECTED) {
             revert RebateAlreadyClaimed(bill, existing);
         }
-        uint256 invoiceClaim = _claimOfInvoice[vatInvoiceHash];
+        // Per exporter: nobody can take another exporter's invoice hash first.
+        bytes32 invoiceKey = keccak256(abi.encode(actor, vatInvoiceHash));
+        uint256 invoiceClaim = _claimOfInvoice[invoiceKey];
         if (invoiceClaim != 0 && _claims[invoiceClaim].status != ClaimStatus.REJECTED) {
             revert InvoiceAlreadyClaimed(vatInvoiceHash, invoiceClaim);
         }
         claimId = ++_claimCount;
         _claimOfBill[bill] = claimId;
-        _claimOfInvoice[vatInvoiceHash] = claimId;
+        _claimOfInvoice[invoiceKey] = claimId;
         _claims[claimId] = Claim(
             ClaimStatus.CLAIMED,
             actor,
@@ -138,6 +142,8 @@ contract VatRebates is NominatedTreasuries, ReentrancyGuardTransient {
         uint32 tax = registry.requireAuthority(msg.sender, IPortRegistry.Role.TAX, c.country);
         Treasury memory treasury = _treasuries[c.country];
         if (treasury.account == address(0)) revert NoTreasury(c.country);
+        // A treasury pays only for the authority it agreed to serve: a newly designated one needs its own.
+        if (treasury.authority != tax) revert TreasuryServesAnotherAuthority(c.country, treasury.authority, tax);
         _claims[claimId].status = ClaimStatus.PAID;
         emit RebatePaid(claimId, tax, c.payee, treasury.token, c.amount);
         IERC20(treasury.token).safeTransferFrom(treasury.account, c.payee, c.amount);
@@ -154,8 +160,8 @@ contract VatRebates is NominatedTreasuries, ReentrancyGuardTransient {
     /// @notice The tax authority nominates the treasury its country's rebates are paid from, and the token; the
     /// treasury pays nothing until it accepts (`acceptTreasury`), so no authority can spend another's funds.
     function nominateTreasury(address treasury, address token) external {
-        (, bytes2 country) = registry.requireOwnAuthority(msg.sender, IPortRegistry.Role.TAX);
-        _nominateTreasury(country, treasury, token);
+        (uint32 authority, bytes2 country) = registry.requireOwnAuthority(msg.sender, IPortRegistry.Role.TAX);
+        _nominateTreasury(country, treasury, token, authority);
     }
 
     /// @notice A claim in one call.
@@ -172,6 +178,11 @@ contract VatRebates is NominatedTreasuries, ReentrancyGuardTransient {
 
     function _treasuryAccepted(bytes2 country, Treasury memory treasury) internal override {
         _treasuries[country] = treasury;
+    }
+
+    function _isAuthority(bytes2 country, uint32 orgId) internal view override returns (bool) {
+        return registry.authorityOf(country, IPortRegistry.Role.TAX) == orgId
+            && registry.statusOf(orgId) == IPortRegistry.Status.ACTIVE;
     }
 
     function _undecided(uint256 claimId) private view returns (Claim memory c) {

@@ -20,7 +20,9 @@ import {IBillOfLading} from "./IBillOfLading.sol";
 ///            --acceptSurrender (carrier)--> ACCOMPLISHED
 ///            --rejectSurrender (carrier)--> ISSUED, back to the surrendering party
 ///     ISSUED --surrenderForAmendment (titleholder, SWTP | COD | SWI)--> SURRENDERED_FOR_AMENDMENT
-///            --acceptAmendment (carrier, replacement)--> VOIDED, linked to the replacement
+///            --acceptAmendment (carrier, replacement)--> VOIDED, linked to the replacement: for COD and SWI a
+///              draft of the carrier, issued at once to the party that surrendered (title stays with it); for
+///              SWTP the paper document's hash
 ///            --rejectSurrender (carrier)--> ISSUED, back to the surrendering party
 ///
 /// Who holds title: a straight bill and a sea waybill, the consignee; a to-order bill, the endorsee when it is also
@@ -70,13 +72,15 @@ contract BillOfLading is IBillOfLading, EIP712, Nonces {
     }
 
     /// @dev Written at draft and by the carrier's milestones; `draftBlock` bounds event queries for a bill's history.
-    /// The consignee lives here, off the hot slot: only issue, straight-bill transfers and surrenders read it.
+    /// The consignee lives here, off the hot slot: only issue, straight-bill transfers and surrenders read it; so
+    /// does the reason of a pending surrender for amendment.
     struct Dates {
         uint40 draftBlock;
         uint40 shippedOnBoard;
         uint40 arrived;
         uint40 discharged;
         uint32 consignee;
+        AmendmentReason amendmentReason;
     }
 
     mapping(bytes32 id => Record) private _records;
@@ -129,7 +133,7 @@ contract BillOfLading is IBillOfLading, EIP712, Nonces {
             previousEndorsee: 0,
             transfers: 0
         });
-        _dates[id] = Dates(uint40(block.number), 0, 0, 0, consignee);
+        _dates[id] = Dates(uint40(block.number), 0, 0, 0, consignee, AmendmentReason.SWTP);
         emit BillDrafted(id, carrier, documentHash, kind, shipper, consignee);
     }
 
@@ -263,6 +267,7 @@ contract BillOfLading is IBillOfLading, EIP712, Nonces {
         _requireIssuedHolder(id, bill, actor);
         uint32 returnedTo = bill.previousHolder;
         if (returnedTo == 0) revert NothingToReject(id);
+        if (registry.isContractOrganisation(returnedTo)) revert DeliveryNotRejectable(id, returnedTo);
         _writeHolding(id, (bill.flags & _PREVIOUS_BLANK) / _PREVIOUS_BLANK * _BLANK, returnedTo, bill.previousEndorsee, 0, 0);
         emit TransferRejected(id, actor, returnedTo);
     }
@@ -281,6 +286,7 @@ contract BillOfLading is IBillOfLading, EIP712, Nonces {
     /// destination, switch BL).
     function surrenderForAmendment(bytes32 id, AmendmentReason reason) external {
         uint32 actor = _surrender(id, State.SURRENDERED_FOR_AMENDMENT);
+        _dates[id].amendmentReason = reason;
         emit BillSurrenderedForAmendment(id, actor, reason);
     }
 
@@ -294,16 +300,20 @@ contract BillOfLading is IBillOfLading, EIP712, Nonces {
         emit SurrenderAccepted(id, actor);
     }
 
-    /// @notice The carrier accepts a surrender for amendment: the bill is voided and linked to its replacement
-    /// (another bill of this carrier, or for a switch to paper the paper bill's document hash).
+    /// @notice The carrier accepts a surrender for amendment: the bill is voided and linked to its replacement.
+    /// For a change of destination or a switch of bill the replacement is a draft (or approved draft) of this
+    /// carrier, issued here to the party that surrendered, which keeps title; for a switch to paper it is the paper
+    /// bill's document hash (no bill of this registry).
     function acceptAmendment(bytes32 id, bytes32 replacement) external {
         Record memory bill = _bill(id);
         _onlyCarrier(id, bill, _actor());
         if (bill.state != State.SURRENDERED_FOR_AMENDMENT) revert InvalidState(id, bill.state);
-        Record storage next = _records[replacement];
-        bool isBillOfCarrier = next.state != State.NONE && next.carrier == bill.carrier;
-        if (replacement == bytes32(0) || replacement == id || (next.state != State.NONE && !isBillOfCarrier)) {
-            revert InvalidReplacement(id, replacement);
+        if (replacement == bytes32(0) || replacement == id) revert InvalidReplacement(id, replacement);
+        Record memory next = _records[replacement];
+        if (_dates[id].amendmentReason == AmendmentReason.SWTP) {
+            if (next.state != State.NONE) revert InvalidReplacement(id, replacement);
+        } else {
+            _issueReplacement(id, replacement, next, bill.carrier, bill.previousHolder);
         }
         _records[id].state = State.VOIDED;
         _replacedBy[id] = replacement;
@@ -409,6 +419,23 @@ contract BillOfLading is IBillOfLading, EIP712, Nonces {
         record.holder = holder;
         record.endorsee = endorsee;
         emit BillIssued(id, holder, endorsee);
+    }
+
+    /// @dev Issue the replacement of an amended bill to the party that surrendered it: a draft of the same carrier
+    /// that this party may hold (a straight bill or sea waybill only to its consignee), with title for a to-order bill.
+    function _issueReplacement(bytes32 id, bytes32 replacement, Record memory next, uint32 carrier, uint32 surrenderer)
+        private
+    {
+        bool isDraft = next.state == State.DRAFT || next.state == State.APPROVED;
+        if (!isDraft || next.carrier != carrier) revert InvalidReplacement(id, replacement);
+        if (next.kind != Kind.TO_ORDER && _dates[replacement].consignee != surrenderer) {
+            revert InvalidReplacement(id, replacement);
+        }
+        Record storage record = _records[replacement];
+        record.state = State.ISSUED;
+        record.holder = surrenderer;
+        record.endorsee = next.kind == Kind.TO_ORDER ? surrenderer : 0;
+        emit BillIssued(replacement, surrenderer, record.endorsee);
     }
 
     function _endorse(bytes32 id, uint32 actor, uint32 to, bool toOrder) private {

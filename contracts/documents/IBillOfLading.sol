@@ -110,9 +110,11 @@ interface IBillOfLading {
     error MilestoneOutOfOrder(bytes32 id, Milestone milestone);
     /// @notice A milestone date must be set and not in the future.
     error InvalidMilestoneDate(uint40 date);
-    /// @notice The replacement of an amended bill must be another bill of the same carrier (or, for a switch to
-    /// paper, the paper document's hash).
+    /// @notice The replacement of an amended bill must be a draft of the same carrier that the surrendering party
+    /// may hold (for a change of destination or a switch of bill), or the paper document's hash (switch to paper).
     error InvalidReplacement(bytes32 id, bytes32 replacement);
+    /// @notice A delivery out of an escrow (delivery versus payment) is final: it cannot be rejected back into it.
+    error DeliveryNotRejectable(bytes32 id, uint32 escrow);
     /// @notice A batch must hold at least one bill.
     error EmptyBatch();
 

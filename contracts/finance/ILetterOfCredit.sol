@@ -66,6 +66,7 @@ interface ILetterOfCredit {
         uint32 issuingBank;
         uint32 advisingBank; // 0 = none
         uint32 confirmingBank; // 0 = none requested
+        bool billToIssuer; // honoured bills go to the issuing bank rather than the applicant (the applicant's choice)
     }
 
     /// @notice An amendment: the terms it changes (bit 0 amount, 1 expiry, 2 latest shipment, 3 terms hash).
@@ -80,9 +81,10 @@ interface ILetterOfCredit {
     /// @notice What the beneficiary presents.
     struct Presentment {
         uint96 amount;
-        bytes32[] documents;
+        bytes32[] documents; // anchor ids (ITradeDocuments.anchorId)
         bytes32 bill;
         address payee;
+        uint16 acceptsAmendment; // the pending amendment this presentation accepts if it complies with it; 0 = none
     }
 
     /// @notice The beneficiary's off-chain endorsement of the bill to this contract (see BillOfLading).
@@ -201,6 +203,10 @@ interface ILetterOfCredit {
     error AmendmentNotFunded(uint256 id, uint16 number, uint96 increase);
     /// @notice The pending amendment needs no funding, or was funded already.
     error NothingToFund(uint256 id);
+    /// @notice The presentation names an amendment that is not the pending one.
+    error AmendmentNotPending(uint256 id, uint16 named, uint16 pending);
+    /// @notice This contract is not onboarded as its own contract organisation (so it cannot hold bills).
+    error EscrowNotOnboarded(address escrow);
     /// @notice Nothing is held for this account in this token.
     error NothingOwed(address token, address account);
     /// @notice The bill is held here for delivery to `heldFor` (the party a presentation released it to).

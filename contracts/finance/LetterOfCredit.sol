@@ -73,16 +73,13 @@ contract LetterOfCredit is LetterOfCreditBase {
         id = _apply(terms);
     }
 
-    /// @notice The issuing bank issues the credit against the escrow the payer funded at application.
-    /// @param billToIssuer Whether honoured bills go to the issuing bank (until the applicant reimburses it)
-    /// rather than to the applicant.
-    function issue(uint256 id, bool billToIssuer) external {
+    /// @notice The issuing bank issues the credit against the escrow the payer funded at application (whether
+    /// honoured bills go to the bank rather than the applicant is the applicant's term, `billToIssuer`).
+    function issue(uint256 id) external {
         Credit memory credit = _credit(id);
         _onlyParty(id, credit.issuingBank, Party.ISSUING_BANK);
         if (credit.state != CreditState.APPLIED) revert InvalidCreditState(id, credit.state);
-        credit.state = CreditState.ISSUED;
-        if (billToIssuer) credit.flags |= _BILL_TO_ISSUER;
-        _credits[id] = credit;
+        _credits[id].state = CreditState.ISSUED;
         emit CreditIssued(id, credit.issuingBank, _amounts[id].escrowed);
     }
 
@@ -129,10 +126,17 @@ contract LetterOfCredit is LetterOfCreditBase {
         if (status.holder != actor) revert BillNotHeldByBeneficiary(id, presentment.bill, status.holder);
         if (status.shippedOnBoardDate == 0) revert NotShippedOnBoard(id, presentment.bill);
 
-        // A presentation complying with a pending (funded) amendment accepts it (UCP 600 Art. 10(c)).
+        // A presentation complying with a pending (funded) amendment accepts it (UCP 600 Art. 10(c)), but only the
+        // one the beneficiary names: an amendment slipped in just before cannot be accepted behind its back.
         PendingAmendment memory amendment = _pending[id];
+        if (presentment.acceptsAmendment != 0) {
+            uint16 pending = amendment.changes == 0 ? 0 : _details[id].amendments;
+            if (presentment.acceptsAmendment != pending) {
+                revert AmendmentNotPending(id, presentment.acceptsAmendment, pending);
+            }
+        }
         if (
-            amendment.changes != 0 && (amendment.escrowIncrease == 0 || amendment.funded)
+            presentment.acceptsAmendment != 0 && (amendment.escrowIncrease == 0 || amendment.funded)
                 && _complies(id, credit, amendment, presentment, status, actor)
         ) {
             _applyAmendment(id, credit, amendment, true);
@@ -148,7 +152,7 @@ contract LetterOfCredit is LetterOfCreditBase {
         billOfLading.endorseBySignature(
             bill,
             from,
-            registry.orgOf(address(this)),
+            _escrowOrganisation(),
             false,
             endorsement.transfers,
             address(this),
@@ -228,7 +232,7 @@ contract LetterOfCredit is LetterOfCreditBase {
             _amounts[id].escrowed -= presentation.amount;
             _payOut(_escrows[id].token, _details[id].payer, presentation.amount);
         }
-        _deliverBill(presentation.bill, credit.beneficiary);
+        _deliverBill(presentation.bill, credit.beneficiary, 0);
     }
 
     /// @notice Honour when the bank let the examination period pass without refusing: the bank is precluded
@@ -251,10 +255,10 @@ contract LetterOfCredit is LetterOfCreditBase {
     /// held for delivery to the party a presentation released it to is not recoverable (`deliverHeldBill`).
     function recoverBill(bytes32 bill) external nonReentrant {
         if (_underExamination[bill]) revert BillUnderExamination(bill);
-        uint32 heldFor = _heldFor[bill];
+        uint32 heldFor = _heldBills[bill].heldFor;
         if (heldFor != 0) revert BillHeldForDelivery(bill, heldFor);
         IBillOfLading.BillStatus memory status = billOfLading.statusOf(bill);
-        uint32 escrow = registry.orgOf(address(this));
+        uint32 escrow = _escrowOrganisation();
         if (status.holder != escrow || status.previousHolder == 0) revert BillNotRecoverable(bill, status.holder);
         emit BillRecovered(bill, status.previousHolder);
         // Title came with the bill only if it was endorsed here; otherwise possession alone goes back.

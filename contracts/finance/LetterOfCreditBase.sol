@@ -127,8 +127,14 @@ abstract contract LetterOfCreditBase is ILetterOfCredit, ReentrancyGuardTransien
     mapping(uint32 bank => mapping(uint32 day => bool)) internal _holidays;
     /// @dev Bills held for a presentation under examination; any other bill this contract holds is recoverable.
     mapping(bytes32 bill => bool) internal _underExamination;
-    /// @dev Bills due to an organisation that could not take them when they were released (0: none).
-    mapping(bytes32 bill => uint32 orgId) internal _heldFor;
+    /// @dev Bills due to an organisation that could not take them when they were released (0: none), and who takes
+    /// them instead if that organisation is revoked for good (0: nobody).
+    struct HeldBill {
+        uint32 heldFor;
+        uint32 otherwise;
+    }
+
+    mapping(bytes32 bill => HeldBill) internal _heldBills;
     /// @dev Payments a token refused to deliver, per token and account, until withdrawn.
     mapping(address token => mapping(address account => uint256)) internal _owed;
 
@@ -162,7 +168,7 @@ abstract contract LetterOfCreditBase is ILetterOfCredit, ReentrancyGuardTransien
         id = ++_creditCount;
         _credits[id] = Credit({
             state: CreditState.APPLIED,
-            flags: terms.partialDrawings ? _PARTIAL_DRAWINGS : 0,
+            flags: (terms.partialDrawings ? _PARTIAL_DRAWINGS : 0) | (terms.billToIssuer ? _BILL_TO_ISSUER : 0),
             toleranceBps: terms.toleranceBps,
             presentationDays: terms.presentationDays == 0 ? _DEFAULT_PRESENTATION_DAYS : terms.presentationDays,
             requiredDocuments: terms.requiredDocuments,
@@ -294,12 +300,11 @@ abstract contract LetterOfCreditBase is ILetterOfCredit, ReentrancyGuardTransien
         escrow.reserved -= presentation.amount;
         uint32 billTo = credit.flags & _BILL_TO_ISSUER != 0 ? credit.issuingBank : credit.applicant;
         // A revoked applicant (or issuer) never takes the bill again: it goes to the other of the two.
-        if (registry.statusOf(billTo) == IPortRegistry.Status.REVOKED) {
-            billTo = billTo == credit.applicant ? credit.issuingBank : credit.applicant;
-        }
+        uint32 other = billTo == credit.applicant ? credit.issuingBank : credit.applicant;
+        if (registry.statusOf(billTo) == IPortRegistry.Status.REVOKED) (billTo, other) = (other, billTo);
         emit PresentationHonoured(id, number, presentation.amount, presentation.payee, billTo, precluded);
         _payOut(escrow.token, presentation.payee, presentation.amount);
-        _deliverBill(presentation.bill, billTo);
+        _deliverBill(presentation.bill, billTo, other);
     }
 
     /// @dev Pay `amount` to `to`; if the token refuses, hold it here for `to` to withdraw (so a token that refuses
@@ -312,12 +317,13 @@ abstract contract LetterOfCreditBase is ILetterOfCredit, ReentrancyGuardTransien
         }
     }
 
-    /// @dev Endorse a bill in custody to `to`; an organisation that cannot take it now gets it held here instead.
-    function _deliverBill(bytes32 bill, uint32 to) internal {
+    /// @dev Endorse a bill in custody to `to`; an organisation that cannot take it now gets it held here instead,
+    /// with `otherwise` to take it should `to` be revoked for good.
+    function _deliverBill(bytes32 bill, uint32 to, uint32 otherwise) internal {
         if (registry.statusOf(to) == IPortRegistry.Status.ACTIVE) {
             billOfLading.endorse(bill, to);
         } else {
-            _heldFor[bill] = to;
+            _heldBills[bill] = HeldBill(to, otherwise);
             emit BillHeld(bill, to);
         }
     }
@@ -448,6 +454,13 @@ abstract contract LetterOfCreditBase is ILetterOfCredit, ReentrancyGuardTransien
         bool confirmer = credit.flags & _CONFIRMED != 0 && credit.flags & _CONFIRMATION_LAPSED == 0
             && actor == credit.confirmingBank;
         if (actor != credit.issuingBank && !confirmer) revert NotParty(id, actor, Party.EXAMINING_BANK);
+    }
+
+    /// @dev The contract organisation this contract holds bills as; refuses if the address was registered as a
+    /// signer of an ordinary organisation (someone claimed it before deployment).
+    function _escrowOrganisation() internal view returns (uint32 orgId) {
+        orgId = registry.contractOrganisationOf(address(this));
+        if (orgId == 0) revert EscrowNotOnboarded(address(this));
     }
 
     function _isBankingDay(uint32 bank, uint32 day) internal view returns (bool) {

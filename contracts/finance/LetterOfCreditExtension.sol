@@ -139,11 +139,16 @@ contract LetterOfCreditExtension is LetterOfCreditBase {
     }
 
     /// @notice Deliver a bill held for an organisation that could not take it when it was released (anyone may call
-    /// it once that organisation is active again).
+    /// it once that organisation is active again). If it was revoked for good, the bill goes to the party named
+    /// to take it instead (the other of applicant and issuing bank), once that one is active.
     function deliverHeldBill(bytes32 bill) external onlyDelegated nonReentrant {
-        uint32 to = _heldFor[bill];
+        HeldBill memory held = _heldBills[bill];
+        uint32 to = held.heldFor;
+        if (to != 0 && held.otherwise != 0 && registry.statusOf(to) == IPortRegistry.Status.REVOKED) {
+            to = held.otherwise;
+        }
         if (to == 0 || registry.statusOf(to) != IPortRegistry.Status.ACTIVE) revert BillNotDeliverable(bill, to);
-        delete _heldFor[bill];
+        delete _heldBills[bill];
         emit HeldBillDelivered(bill, to);
         billOfLading.endorse(bill, to);
     }
@@ -155,7 +160,7 @@ contract LetterOfCreditExtension is LetterOfCreditBase {
 
     /// @notice The organisation a held bill waits for (0: none).
     function heldFor(bytes32 bill) external view returns (uint32) {
-        return _heldFor[bill];
+        return _heldBills[bill].heldFor;
     }
 
 

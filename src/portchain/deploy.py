@@ -52,11 +52,18 @@ def _onboard_escrow(ctx: DeployContext) -> None:
 
     registry = RegistryClient(ctx.layer, ctx.address("PortRegistry"))
     escrow = ctx.address("LetterOfCredit")
-    if registry.org_of(escrow) == 0:
+    current = registry.org_of(escrow)
+    if current == 0:
         org_id = registry.onboard_contract("portchain letter-of-credit escrow", "ZZ", ["bank"], escrow, sender=ctx.deployer)
         ctx.log(
             f"wired LetterOfCredit: onboarded as contract organisation {org_id} (fixed signer, never suspended) "
             "so it can hold presented bills"
+        )
+    elif not registry._call("isContractOrganisation", current):
+        raise DeploymentError(
+            f"LetterOfCredit {escrow} already signs for organisation {current}, which is not its contract "
+            "organisation: the address was claimed before deployment, and this escrow would refuse every "
+            "presentation (EscrowNotOnboarded); deploy it again from another address"
         )
 
 

@@ -60,7 +60,9 @@ def _registry(port: Port, report: dict[str, int]) -> None:
     )
     org = onboarded.org_id
     report["registry.onboard"] = onboarded.receipt.gas_used
+    port.fund(second)
     report["registry.add_signer"] = registry.add_signer(org, second, sender=dev_account(18)).gas_used
+    report["registry.accept_signer"] = registry.accept_signer(org, sender=dev_account(19)).gas_used
     report["registry.remove_signer"] = registry.remove_signer(second, sender=dev_account(18)).gas_used
     report["registry.set_roles"] = registry.set_roles(org, [Role.CARRIER, Role.FORWARDER], sender=admin).gas_used
     report["registry.set_port"] = registry.set_port(org, "CNSZX", sender=admin).gas_used

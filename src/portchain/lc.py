@@ -73,6 +73,7 @@ class CreditTerms:
     required_documents: Sequence[Any] = field(default_factory=tuple)  # 46A
     advising_bank: int = 0
     confirming_bank: int = 0
+    bill_to_issuer: bool = False  # honoured bills go to the issuing bank rather than the applicant
 
     def encode(self) -> tuple[Any, ...]:
         """The ``Terms`` tuple for the contract, validated."""
@@ -103,6 +104,7 @@ class CreditTerms:
             self.issuing_bank,
             to_uint(self.advising_bank, 32, "advising bank"),
             to_uint(self.confirming_bank, 32, "confirming bank"),
+            bool(self.bill_to_issuer),
         )
 
 
@@ -242,9 +244,10 @@ class LetterOfCreditClient(ContractClient):
         (event,) = self.events(receipt, "CreditApplied")
         return int(event.args["id"])
 
-    def issue(self, credit: int, *, bill_to_issuer: bool = False, sender: LocalAccount) -> Receipt:
-        """Issue (issuing bank), against the escrow the payer funded when it applied."""
-        return self._send(sender, "issue", _credit_id(credit), bool(bill_to_issuer))
+    def issue(self, credit: int, *, sender: LocalAccount) -> Receipt:
+        """Issue (issuing bank), against the escrow the payer funded when it applied. Whether honoured bills go to
+        the bank is the applicant's term (:attr:`CreditTerms.bill_to_issuer`), not the bank's choice."""
+        return self._send(sender, "issue", _credit_id(credit))
 
     def advise(self, credit: int, *, sender: LocalAccount) -> Receipt:
         return self._send(sender, "advise", _credit_id(credit))
@@ -319,11 +322,14 @@ class LetterOfCreditClient(ContractClient):
         sender: LocalAccount,
         bol: BillOfLadingClient,
         valid_for: int = 3600,
+        accepts_amendment: int = 0,
     ) -> int:
         """Present documents and the bill (beneficiary). Each document is an anchor id (32 bytes, as
         :func:`~portchain.tradedocs.anchor_id` gives) or a ``(document or hash, issuer organisation)`` pair.
-        ``sender`` signs the bill's endorsement to the credit's escrow off-chain and sends the presentation;
-        returns the presentation's number."""
+        ``accepts_amendment``: the number of the pending amendment this presentation accepts if it complies with it
+        (UCP 600 Art. 10(c)); 0 (the default) accepts none, so an amendment issued just before cannot be accepted
+        behind the beneficiary's back. ``sender`` signs the bill's endorsement to the credit's escrow off-chain and
+        sends the presentation; returns the presentation's number."""
         bill_bytes = bill_id(bill)
         hashes = [_anchor_ref(d) for d in documents]
         endorsement = bol.sign_endorsement(
@@ -333,7 +339,8 @@ class LetterOfCreditClient(ContractClient):
             sender,
             "present",
             _credit_id(credit),
-            (to_uint(amount, 96, "amount"), hashes, bill_bytes, to_address(payee or sender.address, "payee")),
+            (to_uint(amount, 96, "amount"), hashes, bill_bytes, to_address(payee or sender.address, "payee"),
+             to_uint(accepts_amendment, 16, "amendment number")),
             (endorsement.transfers, endorsement.nonce, endorsement.deadline, endorsement.signature),
         )
         (event,) = self.events(receipt, "DocumentsPresented")

@@ -121,9 +121,14 @@ class RegistryClient(ContractClient):
         return self._send(sender, "designateAuthority", to_country(country), Role.parse(role), _org(org_id))
 
     def add_signer(self, org_id: int, signer: str, *, sender: LocalAccount) -> Receipt:
-        """Authorise another address to sign for organisation ``org_id``: ``sender`` must be one of its own
-        signers (the registrar cannot add signers to an organisation)."""
+        """Propose another address to sign for organisation ``org_id``: ``sender`` must be one of its own signers
+        (the registrar cannot add signers to an organisation). The address signs once it accepts
+        (:meth:`accept_signer`), so nobody can claim another's address; an organisation has at most 16 signers."""
         return self._send(sender, "addSigner", _org(org_id), to_address(signer, "signer"))
+
+    def accept_signer(self, org_id: int, *, sender: LocalAccount) -> Receipt:
+        """The proposed address (``sender``) accepts to sign for organisation ``org_id``."""
+        return self._send(sender, "acceptSigner", _org(org_id))
 
     def remove_signer(self, signer: str, *, sender: LocalAccount) -> Receipt:
         """Stop an address signing for its organisation (``sender``: a signer of the same organisation; the

@@ -78,9 +78,9 @@ ACTIONS: dict[str, ARG] = {
     "lc.apply": _a(
         beneficiary="party", issuing_bank="party", advising_bank="party?", confirming_bank="party?", amount="amount",
         tolerance_bps="int?", expiry="date", latest_shipment="date", presentation_days="int?", partial="bool?",
-        documents="str?", terms="document?",
+        documents="str?", terms="document?", bill_to_issuer="bool?",
     ),
-    "lc.issue": _a(credit="ref", bill_to_issuer="bool?"),
+    "lc.issue": _a(credit="ref"),
     "lc.advise": _a(credit="ref"),
     "lc.confirm": _a(credit="ref"),
     "lc.amend": _a(credit="ref", amount="amount?", expiry="date?", latest_shipment="date?"),
@@ -645,6 +645,7 @@ class _Runner:
                 partial_drawings=bool(a.get("partial")),
                 required_documents=[d for d in str(a.get("documents", "")).split(",") if d.strip()],
                 advising_bank=a.get("advising_bank", 0), confirming_bank=a.get("confirming_bank", 0),
+                bill_to_issuer=bool(a.get("bill_to_issuer")),
             )
             maximum = terms.amount * (10_000 + terms.tolerance_bps) // 10_000
             permit = self.port.token.sign_permit(who, lc.address, maximum, self.port.layer.block_timestamp() + DAY)
@@ -655,7 +656,7 @@ class _Runner:
                          for name in step.args["documents"]]
             return lc.present(a["credit"], a["amount"], documents, a["bill"], sender=who, bol=self.port.bol)
         if verb == "issue":
-            return lc.issue(a["credit"], bill_to_issuer=bool(a.get("bill_to_issuer")), sender=who)
+            return lc.issue(a["credit"], sender=who)
         if verb == "amend":
             return lc.amend(a["credit"], amount=a.get("amount"), expiry=a.get("expiry"),
                             latest_shipment=a.get("latest_shipment"), sender=who)

@@ -96,15 +96,17 @@ def test_full_to_order_walk(port, cast) -> None:  # type: ignore[no-untyped-def]
 def test_amendment_voids_the_bill_and_links_its_reissue(port, cast) -> None:  # type: ignore[no-untyped-def]
     bol = port.bol
     bill = issued(port, cast)
-    bol.surrender_for_amendment(bill, AmendmentReason.COD, sender=cast.shipper.account)
+    bol.endorse(bill, cast.bank.org_id, sender=cast.shipper.account)  # the bank holds title now
+    bol.surrender_for_amendment(bill, AmendmentReason.COD, sender=cast.bank.account)
     assert bol.status(bill).state == BillState.SURRENDERED_FOR_AMENDMENT
     reissue = bol.draft(new_id(), BillKind.TO_ORDER, shipper=cast.shipper.org_id, sender=cast.carrier.account)
     bol.accept_amendment(bill, reissue, sender=cast.carrier.account)
     status = bol.status(bill)
     assert (status.state, status.replaced_by) == (BillState.VOIDED, reissue)
-    bol.approve(reissue, sender=cast.shipper.account)
-    bol.issue(reissue, sender=cast.carrier.account)
-    assert bol.status(reissue).holder == cast.shipper.org_id
+    # the reissue is issued at once to the party that surrendered, with title: never back to the shipper
+    reissued = bol.status(reissue)
+    assert (reissued.state, reissued.holder, reissued.endorsee) == (BillState.ISSUED, cast.bank.org_id, cast.bank.org_id)
+    assert reissued.titleholder == cast.bank.org_id
     history = bol.history(bill)
     assert history[-2].action == "BillSurrenderedForAmendment" and history[-2].args["reason"] == AmendmentReason.COD
     assert history[-1].action == "BillVoided" and history[-1].args["replacedBy"] == reissue
@@ -289,7 +291,11 @@ def test_invalid_replacements(port, cast, other_carrier) -> None:  # type: ignor
     bill = issued(port, cast)
     port.bol.surrender_for_amendment(bill, "cod", sender=cast.shipper.account)
     foreign = port.bol.draft(new_id(), BillKind.TO_ORDER, shipper=cast.shipper.org_id, sender=other_carrier)
-    for replacement in (bill, foreign):
+    already_issued = issued(port, cast)  # a bill of this carrier issued to someone long ago: not a replacement
+    straight = port.bol.draft(new_id(), BillKind.STRAIGHT, shipper=cast.shipper.org_id, consignee=cast.bank.org_id,
+                              sender=cast.carrier.account)  # a straight bill only its consignee (not the shipper) holds
+    paper = new_id()  # a paper bill's hash fits a switch to paper only
+    for replacement in (bill, foreign, already_issued, straight, paper):
         with pytest.raises(errors.InvalidReplacement) as info:
             port.bol.accept_amendment(bill, replacement, sender=cast.carrier.account)
         assert (info.value.id, info.value.replacement) == (bill, replacement)

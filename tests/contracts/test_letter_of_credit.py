@@ -89,8 +89,8 @@ def test_complying_presentation_is_honoured_delivery_versus_payment(trade: Trade
 
 
 def test_bill_to_issuer_until_reimbursed(trade: Trade) -> None:
-    credit = trade.port.lc.apply(trade.terms(), sender=trade.applicant.account)
-    trade.port.lc.issue(credit, bill_to_issuer=True, sender=trade.issuing.account)
+    credit = trade.port.lc.apply(trade.terms(bill_to_issuer=True), sender=trade.applicant.account)  # its own term
+    trade.port.lc.issue(credit, sender=trade.issuing.account)
     bill = trade.shipped_bill()
     number = trade.present(credit, 100_000 * UNIT, bill)
     trade.port.lc.honour(credit, number, sender=trade.issuing.account)
@@ -444,7 +444,16 @@ def test_complying_presentation_counts_as_acceptance(trade: Trade) -> None:
     bill = trade.shipped_bill(trade.now() - DAY)  # late under the credit, on time under the amendment
     documents = trade.documents(bill)
     lc.amend(credit, latest_shipment=trade.now(), sender=trade.issuing.account)
-    number = trade.present(credit, 100_000 * UNIT, bill, documents)
+    # a presentation that names no amendment (or another one) never accepts one behind the beneficiary's back
+    with pytest.raises(errors.AmendmentNotPending) as other:
+        trade.present(credit, 100_000 * UNIT, bill, documents, accepts_amendment=2)
+    assert (other.value.id, other.value.named, other.value.pending) == (credit, 2, 1)
+    snapshot = trade.port.snapshot()
+    unnamed = trade.present(credit, 100_000 * UNIT, bill, documents)
+    assert lc.presentation(credit, unnamed).discrepancies == Discrepancy.LATE_SHIPMENT
+    assert lc.credit(credit).amendment_pending
+    trade.port.revert(snapshot)
+    number = trade.present(credit, 100_000 * UNIT, bill, documents, accepts_amendment=1)
     assert lc.presentation(credit, number).discrepancies == 0
     assert not lc.credit(credit).amendment_pending
     assert [name for name, _, _ in lc.history(credit)][-3:] == ["AmendmentIssued", "AmendmentAccepted", "DocumentsPresented"]
@@ -456,7 +465,7 @@ def test_a_presentation_accepts_an_increase_only_once_it_is_funded(trade: Trade)
     bill = trade.shipped_bill(trade.now() - DAY)  # late under the credit, on time under the amendment
     documents = trade.documents(bill)
     lc.amend(credit, amount=120_000 * UNIT, latest_shipment=trade.now(), sender=trade.issuing.account)
-    first = trade.present(credit, 100_000 * UNIT, bill, documents)
+    first = trade.present(credit, 100_000 * UNIT, bill, documents, accepts_amendment=1)
     # the amendment is unfunded: the presentation is examined under the credit's own terms and accepts nothing
     assert lc.presentation(credit, first).discrepancies == Discrepancy.LATE_SHIPMENT
     view = lc.credit(credit)
@@ -464,7 +473,7 @@ def test_a_presentation_accepts_an_increase_only_once_it_is_funded(trade: Trade)
     lc.refuse(credit, first, Discrepancy.LATE_SHIPMENT, sender=trade.issuing.account)
     lc.return_documents(credit, first, sender=trade.beneficiary.account)
     lc.fund_amendment(credit, sender=trade.applicant.account)
-    second = trade.present(credit, 100_000 * UNIT, bill, documents)
+    second = trade.present(credit, 100_000 * UNIT, bill, documents, accepts_amendment=1)
     assert lc.presentation(credit, second).discrepancies == Discrepancy(0)
     view = lc.credit(credit)
     assert (view.amendment_pending, view.amount, view.escrowed) == (False, 120_000 * UNIT, 132_000 * UNIT)
@@ -656,8 +665,8 @@ def test_a_revoked_applicant_never_takes_the_bill(trade: Trade) -> None:
 
 def test_a_revoked_issuer_never_takes_the_bill(trade: Trade) -> None:
     lc, bol = trade.port.lc, trade.port.bol
-    credit = lc.apply(trade.terms(), sender=trade.applicant.account)
-    lc.issue(credit, bill_to_issuer=True, sender=trade.issuing.account)
+    credit = lc.apply(trade.terms(bill_to_issuer=True), sender=trade.applicant.account)
+    lc.issue(credit, sender=trade.issuing.account)
     bill = trade.shipped_bill()
     number = trade.present(credit, 100_000 * UNIT, bill)
     trade.port.registry.revoke(trade.issuing.org_id, sender=trade.admin)
@@ -855,7 +864,7 @@ def test_presentation_refusals(trade: Trade) -> None:
     credit = trade.credit()
     bill = trade.shipped_bill()
     with pytest.raises(errors.InvalidPayee):
-        lc._send(trade.beneficiary.account, "present", credit, (1, [], bill, "0x" + "00" * 20), (0, 0, 0, b""))
+        lc._send(trade.beneficiary.account, "present", credit, (1, [], bill, "0x" + "00" * 20, 0), (0, 0, 0, b""))
     unshipped = trade.port.bol.draft(os.urandom(32), BillKind.TO_ORDER, shipper=trade.beneficiary.org_id, sender=trade.carrier.account)
     trade.port.bol.approve(unshipped, sender=trade.beneficiary.account)
     trade.port.bol.issue(unshipped, sender=trade.carrier.account)
@@ -920,7 +929,7 @@ def test_an_endorsement_signed_before_the_bill_moved_is_refused(trade: Trade) ->
     credit = trade.credit()
     bill = trade.shipped_bill()
     documents = trade.documents(bill)
-    presentment = (100_000 * UNIT, anchor_ids(documents), bill, trade.payee)
+    presentment = (100_000 * UNIT, anchor_ids(documents), bill, trade.payee, 0)
     signed = bol.sign_endorsement(bill, lc.escrow_organisation(), signer=trade.beneficiary.account, relayer=lc.address)
     assert (signed.from_org, signed.transfers) == (trade.beneficiary.org_id, bol.status(bill).transfers)
     # the bill moves away and comes back between signing and presenting

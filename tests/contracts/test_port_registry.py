@@ -55,9 +55,20 @@ def test_suspend_reinstate_revoke_cycle(port, admin, parties):  # type: ignore[n
 
 def test_signers_added_and_removed(port, admin, parties):  # type: ignore[no-untyped-def]
     carrier = parties[Role.CARRIER]
-    extra = Account.create().address
-    port.registry.add_signer(carrier.org_id, extra, sender=carrier.account)
+    extra_account = Account.create()
+    extra = extra_account.address
+    port.fund(extra)
+    receipt = port.registry.add_signer(carrier.org_id, extra, sender=carrier.account)
+    (proposed,) = port.registry.events(receipt, "SignerProposed")
+    assert (proposed.args["orgId"], proposed.args["signer"]) == (carrier.org_id, extra)
+    assert port.registry.org_of(extra) == 0  # proposed, not yet signing
+    with pytest.raises(errors.NoSignerProposal) as wrong:
+        port.registry.accept_signer(parties[Role.BANK].org_id, sender=extra_account)
+    assert (wrong.value.account, wrong.value.org_id) == (extra, parties[Role.BANK].org_id)
+    port.registry.accept_signer(carrier.org_id, sender=extra_account)
     assert port.registry.require_acting(extra, Role.CARRIER) == carrier.org_id
+    with pytest.raises(errors.NoSignerProposal):  # a proposal is used once
+        port.registry.accept_signer(carrier.org_id, sender=extra_account)
     assert port.registry.signers(carrier.org_id) == [carrier.address, extra]
     port.registry.remove_signer(extra, sender=carrier.account)
     assert port.registry.org_of(extra) == 0

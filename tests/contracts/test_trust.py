@@ -487,10 +487,12 @@ def test_7_a_signer_moved_to_another_organisation_takes_no_signature_along(port,
     clerk = Account.create()
     port.fund(clerk.address)
     port.registry.add_signer(shipper.org_id, clerk.address, sender=shipper.account)
+    port.registry.accept_signer(shipper.org_id, sender=clerk)
     signed = port.bol.sign_endorsement(bill, bank.org_id, signer=clerk)
     port.registry.remove_signer(clerk.address, sender=shipper.account)
     elsewhere = onboard(port, admin, "CN", Role.SHIPPER)
     port.registry.add_signer(elsewhere.org_id, clerk.address, sender=elsewhere.account)
+    port.registry.accept_signer(elsewhere.org_id, sender=clerk)
     with pytest.raises(errors.SignerNotOfOrganisation) as info:
         port.bol.endorse_by_signature(signed, sender=bank.account)
     assert (info.value.signer, info.value.named, info.value.actual) == (clerk.address, shipper.org_id, elsewhere.org_id)
@@ -773,3 +775,124 @@ def test_registry_status_view(port, parties, admin) -> None:  # type: ignore[no-
     assert port.registry._call("statusOf", 9_999) == OrgStatus.NONE
     port.registry.revoke(org, sender=admin)
     assert port.registry._call("statusOf", org) == OrgStatus.REVOKED
+
+
+# -- a second review: what the first fixes still allowed --------------------------------------------------------------
+
+
+def test_nobody_can_claim_the_escrows_address_as_its_signer(port, parties, admin) -> None:  # type: ignore[no-untyped-def]
+    from eth_utils import to_checksum_address
+    from rlp import encode as rlp_encode
+    from eth_utils import keccak
+
+    from portchain.artifacts import load_artifact
+    from portchain.client import contract_abi
+
+    deployer = Account.create()
+    port.fund(deployer.address)
+    predicted = to_checksum_address(keccak(rlp_encode([bytes.fromhex(deployer.address[2:]), 0]))[12:])
+    forwarder = parties[Role.FORWARDER]
+    # an organisation proposes the escrow's future address as its signer: without the address's own acceptance
+    # (a contract that has no such function) it never signs
+    port.registry.add_signer(forwarder.org_id, predicted, sender=forwarder.account)
+    # the registrar onboards an ordinary organisation with that address as signer: the escrow refuses to work for it
+    port.registry.onboard("squatter", "squatter", "NL", [Role.BANK], [predicted], sender=admin)
+    args = [port.registry.address, port.bol.address, port.docs.address, port.lc._call("extension")]
+    code = bytes.fromhex(load_artifact("LetterOfCredit")["bytecode"][2:]) + contract_abi("LetterOfCredit").encode_constructor(args)
+    deployed = port.layer.send(deployer, None, code).contract_address
+    assert deployed == predicted
+    squatted = type(port.lc)(port.layer, deployed)
+    with pytest.raises(errors.EscrowNotOnboarded) as info:
+        squatted._send(parties[Role.SHIPPER].account, "recoverBill", issued_bill(port, parties))
+    assert info.value.escrow == deployed
+    assert port.registry._call("contractOrganisationOf", deployed) == 0
+    assert port.registry._call("contractOrganisationOf", port.lc.address) == port.lc.escrow_organisation()
+
+
+def test_an_organisation_has_at_most_sixteen_signers(port, parties, admin) -> None:  # type: ignore[no-untyped-def]
+    signers = [Account.create().address for _ in range(17)]
+    with pytest.raises(errors.TooManySigners) as info:
+        port.registry.onboard("crowd", "crowd", "NL", [Role.FORWARDER], signers, sender=admin)
+    assert info.value.max == 16
+    assert port.registry._call("MAX_SIGNERS") == 16
+
+
+def test_a_rebate_treasury_pays_only_for_the_authority_it_accepted(port, parties, admin) -> None:  # type: ignore[no-untyped-def]
+    customs_cn, tax_cn = onboard(port, admin, "CN", Role.CUSTOMS), onboard(port, admin, "CN", Role.TAX)
+    treasury = tax_treasury(port, admin, tax_cn, "CN", 100_000 * UNIT)
+    bill = issued_bill(port, parties)
+    export = cleared_export(port, customs_cn, parties[Role.SHIPPER], bill, parties[Role.CARRIER])
+    claim = port.rebates.claim(export, bill, os.urandom(32), 1_000 * UNIT, sender=parties[Role.SHIPPER].account)
+    successor = onboard(port, admin, "CN", Role.TAX)
+    port.registry.designate_authority("CN", Role.TAX, successor.org_id, sender=admin)
+    with pytest.raises(errors.TreasuryServesAnotherAuthority) as info:
+        port.rebates.approve(claim, sender=successor.account)
+    assert (info.value.country, info.value.served_authority, info.value.authority) == (b"CN", tax_cn.org_id,
+                                                                                       successor.org_id)
+    assert port.token.balance_of(treasury.address) == 100_000 * UNIT
+
+
+def test_a_nomination_lapses_with_its_authority(port, parties, admin) -> None:  # type: ignore[no-untyped-def]
+    c, token = port.customs, port.token
+    authority = parties[Role.CUSTOMS]
+    rogue = Account.create()
+    port.fund(rogue.address)
+    c.nominate_treasury(rogue.address, token.address, sender=authority.account)
+    successor = onboard(port, admin, "NL", Role.CUSTOMS)
+    port.registry.designate_authority("NL", Role.CUSTOMS, successor.org_id, sender=admin)
+    with pytest.raises(errors.NominationLapsed) as info:
+        c.accept_treasury("NL", sender=rogue)
+    assert (info.value.country, info.value.nominated_by) == (b"NL", authority.org_id)
+    assert c.nominated_treasury_of("NL") == (rogue.address, token.address)  # still on record, never in force
+
+
+def test_an_assessment_that_cannot_be_paid_can_be_rejected(port, parties, admin) -> None:  # type: ignore[no-untyped-def]
+    desk = Customs(port, parties, admin)
+    c, importer = port.customs, parties[Role.CONSIGNEE]
+    document = os.urandom(32)
+    decl = c.lodge("import", "NL", document, ITEMS, sender=importer.account)
+    c.accept(decl, sender=desk.authority.account)
+    c.assign_lane(decl, "green", sender=desk.authority.account)
+    c.assess(decl, document, ITEMS, sender=desk.authority.account)
+    c.reject(decl, "the duty token refuses the treasury", sender=desk.authority.account)
+    assert c.declaration(decl).status.name == "REJECTED"
+
+
+def test_an_exporters_vat_invoice_cannot_be_squatted(port, parties, admin) -> None:  # type: ignore[no-untyped-def]
+    customs_cn = onboard(port, admin, "CN", Role.CUSTOMS)
+    exporter, squatter = parties[Role.SHIPPER], onboard(port, admin, "CN", Role.SHIPPER)
+    ours, theirs = issued_bill(port, parties), None
+    ours_export = cleared_export(port, customs_cn, exporter, ours, parties[Role.CARRIER])
+    theirs = port.bol.draft(os.urandom(32), BillKind.TO_ORDER, shipper=squatter.org_id,
+                            sender=parties[Role.CARRIER].account)
+    port.bol.approve(theirs, sender=squatter.account)
+    port.bol.issue(theirs, sender=parties[Role.CARRIER].account)
+    theirs_export = cleared_export(port, customs_cn, squatter, theirs, parties[Role.CARRIER])
+    invoice = os.urandom(32)
+    assert same_block(
+        port,
+        (squatter.account, port.rebates, "claim", (theirs_export, theirs, invoice, 1, squatter.address)),
+        (exporter.account, port.rebates, "claim", (ours_export, ours, invoice, 1_000 * UNIT, exporter.address)),
+    ) == [True, True]
+
+
+def test_a_held_bill_goes_to_the_other_party_once_its_recipient_is_revoked(port, parties, admin) -> None:  # type: ignore[no-untyped-def]
+    lc = port.lc
+    credit, number, bill = presented(port, parties, admin)
+    applicant, bank = parties[Role.CONSIGNEE], parties[Role.BANK]
+    port.registry.suspend(applicant.org_id, "audit", sender=admin)
+    travel(port, 10 * DAY)
+    lc.claim(credit, number, sender=parties[Role.FORWARDER].account)
+    assert lc.held_for(bill) == applicant.org_id
+    port.registry.revoke(applicant.org_id, "licence withdrawn", sender=admin)
+    lc.deliver_held_bill(bill, sender=parties[Role.FORWARDER].account)
+    assert port.bol.status(bill).holder == bank.org_id
+
+
+def test_a_delivery_out_of_the_escrow_is_final(port, parties, admin) -> None:  # type: ignore[no-untyped-def]
+    credit, number, bill = presented(port, parties, admin)
+    port.lc.honour(credit, number, sender=parties[Role.BANK].account)
+    applicant = parties[Role.CONSIGNEE]
+    with pytest.raises(errors.DeliveryNotRejectable) as info:
+        port.bol.reject_transfer(bill, sender=applicant.account)
+    assert (info.value.id, info.value.escrow) == (bill, port.lc.escrow_organisation())

@@ -101,6 +101,7 @@ def cmd_lc(args: argparse.Namespace) -> int:
                 required_documents=[d for d in (args.documents or "").split(",") if d.strip()],
                 advising_bank=args.advising_bank or 0,
                 confirming_bank=args.confirming_bank or 0,
+                bill_to_issuer=args.bill_to_issuer,
             )
             maximum = terms.amount * (10_000 + terms.tolerance_bps) // 10_000
             permit = None
@@ -135,7 +136,7 @@ def cmd_lc(args: argparse.Namespace) -> int:
                  f"until {_day(presentation.examination_deadline)} {tx_text(receipt)}")
             return 0
         if action == "issue":
-            receipt = lc.issue(args.credit, bill_to_issuer=args.bill_to_issuer, sender=account)
+            receipt = lc.issue(args.credit, sender=account)
             what = f"issued credit {args.credit} against the escrow funded at application"
         elif action == "advise":
             receipt, what = lc.advise(args.credit, sender=account), f"advised credit {args.credit}"
@@ -299,12 +300,13 @@ def register(sub: Any) -> None:
     p.add_argument("--presentation-days", type=int, default=21, help="days after shipment to present (48)")
     p.add_argument("--partial", action="store_true", help="allow partial drawings (43P)")
     p.add_argument("--documents", help="required documents, comma-separated (46A); the bill is always required")
+    p.add_argument("--bill-to-issuer", action="store_true",
+                   help="honoured bills go to the issuing bank rather than to you (your choice, not the bank's)")
     funding = p.add_mutually_exclusive_group()
     funding.add_argument("--permit", action="store_true", help="authorise the escrow with an EIP-2612 permit (no extra tx)")
     funding.add_argument("--approve", action="store_true",
                          help="send an ERC-20 approve for the escrow first (withdrawn if the application is refused)")
-    p = action("issue", "issuing bank: issue against the escrow funded at application", "portchain lc issue 1 --as bank")
-    p.add_argument("--bill-to-issuer", action="store_true", help="honoured bills go to the bank until reimbursed")
+    action("issue", "issuing bank: issue against the escrow funded at application", "portchain lc issue 1 --as bank")
     action("advise", "advising bank: advise the credit", "portchain lc advise 1 --as bank")
     action("confirm", "confirming bank: add its confirmation", "portchain lc confirm 1 --as bank")
     p = action("amend", "issuing bank: issue an amendment (binding at once)",

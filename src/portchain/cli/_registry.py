@@ -1,4 +1,4 @@
-"""portchain registry onboard|designate|add-signer|remove-signer|suspend|reinstate|revoke|show."""
+"""portchain registry onboard|designate|add-signer|accept-signer|remove-signer|suspend|reinstate|revoke|show."""
 
 from __future__ import annotations
 
@@ -40,7 +40,12 @@ def cmd_registry(args: argparse.Namespace) -> int:
             return 0
         if action == "add-signer":
             receipt = registry.add_signer(args.org_id, args.signer, sender=sender(args, port))
-            what = f"added signer {args.signer} to organisation {args.org_id}"
+            what = (f"proposed {args.signer} as a signer of organisation {args.org_id}; it signs once it accepts "
+                    f"(portchain registry accept-signer {args.org_id}, with its own key)")
+        elif action == "accept-signer":
+            account = sender(args, port)
+            receipt = registry.accept_signer(args.org_id, sender=account)
+            what = f"{account.address} now signs for organisation {args.org_id}"
         elif action == "remove-signer":
             receipt = registry.remove_signer(args.signer, sender=sender(args, port))
             what = f"removed signer {args.signer}"
@@ -104,12 +109,16 @@ def register(sub: Any) -> None:
     a.add_argument("org_id", type=org_id)
     a.add_argument("--country", required=True, help="the authority's jurisdiction, ISO 3166-1 alpha-2")
     a.add_argument("--role", required=True, choices=["customs", "tax"], help="which authority")
-    a = subparser(actions, "add-signer", "authorise another signing address (signed by one of the organisation's "
-                  "own signers; the consortium admin cannot)",
+    a = subparser(actions, "add-signer", "propose another signing address (signed by one of the organisation's "
+                  "own signers; the consortium admin cannot); it signs once it accepts",
                   "portchain registry add-signer 3 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --as carrier",
                   parents + [ACTOR])
     a.add_argument("org_id", type=org_id)
     a.add_argument("signer")
+    a = subparser(actions, "accept-signer", "the proposed address accepts to sign for the organisation (signed with "
+                  "that address's own key: PORTCHAIN_PRIVATE_KEY or a keystore)", "portchain registry accept-signer 3",
+                  parents + [ACTOR])
+    a.add_argument("org_id", type=org_id)
     a = subparser(actions, "remove-signer", "withdraw a signing address (signed by a signer of the same "
                   "organisation; the last one stays)",
                   "portchain registry remove-signer 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --as carrier",
