@@ -69,6 +69,7 @@ from hypothesis.errors import InvalidArgument
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
+    initialize,
     invariant,
     precondition,
     rule,
@@ -156,6 +157,12 @@ MODEL_FIELDS = (
     "status", "balance", "owed", "authorised", "to_escrow", "from_escrow", "withdrawn_elsewhere", "credits", "bills",
     "presentations", "declarations", "pickups", "claims", "stray", "otherwise", "customs_treasury", "paid_rebates",
     "counter", "now", "cv", "pv", "bv", "hv",
+)
+END_GAMES = (
+    "resolve, then expire",
+    "expire, then resolve",
+    "suspend the bill takers, resolve, then expire",
+    "revoke the bill takers, expire, then resolve",
 )
 STATS: Counter[str] = Counter()
 EXAMPLE_LENGTHS: list[int] = []
@@ -404,7 +411,26 @@ class StepContext:
 
 
 REFUSED = object()
+
+
+def _credit_view(m: "TrustMachine", c: CreditM) -> Credit:
+    return m.cv[c.id]
+
+
+# What a rule's ``which`` argument selects among the example's objects before ``credit=``/``bill=``... numbers them.
+WHICH: dict[str, Callable[["TrustMachine", Any], bool] | None] = {
+    "any": None,
+    "applied-for": lambda m, c: _credit_view(m, c).state == CreditState.APPLIED,
+    "issued": lambda m, c: _credit_view(m, c).state == CreditState.ISSUED,
+    "with-a-pending-amendment": lambda m, c: _credit_view(m, c).amendment_pending,
+    "with-an-increase-to-fund": lambda m, c: (_credit_view(m, c).amendment_increase != 0
+                                              and not _credit_view(m, c).amendment_funded),
+    "under-examination": lambda m, p: m.pv[(p.credit.id, p.number)].state in OPEN,
+    "just-moved": lambda m, b: m.bv[b.id].state == BillState.ISSUED and m.bv[b.id].previous_holder != 0,
+    "issued-bill": lambda m, b: m.bv[b.id].state == BillState.ISSUED,
+}
 INDEX = st.integers(0, 9)  # rules name the example's credits, bills, presentations ... by number, modulo their count
+UNDER_EXAMINATION = st.sampled_from(["under-examination"] * 3 + ["any"])
 
 
 def say(text: str) -> None:
@@ -447,8 +473,17 @@ class TrustMachine(RuleBasedStateMachine):
         self.steps = 0
         self.ctx = StepContext("start")
         self.changed = False
+        self.end_game = "resolve, then expire"
         for key, value in copy.deepcopy(w.base).items():
             setattr(self, key, value)
+
+    @initialize(end_game=st.sampled_from(END_GAMES))
+    def choose_end_game(self, end_game: str) -> None:
+        """How the example ends (no transaction now): the keeper resolves presentations then expires credits, or
+        the other way round (presentations pending must resolve after their credit closed); and, before that, the
+        registrar may suspend or revoke every applicant and issuing bank that an open presentation's bill may go
+        to."""
+        self.end_game = end_game
 
     @classmethod
     def build_base(cls, w: World) -> dict[str, Any]:
@@ -567,6 +602,15 @@ class TrustMachine(RuleBasedStateMachine):
         item = items[index % len(items)]
         if item.n != index:
             say(f"  ({what}={index} is {what} {item.n})")
+        return item
+
+    def choose(self, items: list[Any], index: int, which: str, what: str) -> Any:
+        """Number ``index`` (modulo) among ``items`` in the state ``which`` names (see ``WHICH``), or among all of
+        them for ``any`` or when none is in that state."""
+        test = WHICH[which]
+        pool = [item for item in items if test(self, item)] if test is not None else []
+        item = (pool or items)[index % len(pool or items)]
+        say(f"  ({what} {item.n})")
         return item
 
     def actor_of(self, org: int) -> Actor:
@@ -838,10 +882,11 @@ class TrustMachine(RuleBasedStateMachine):
         return self.act(by, lambda: lc.issue(credit.id, sender=who.account), must=must)
 
     @precondition(lambda self: self.credits)
-    @rule(credit=INDEX, by=st.sampled_from(["issuer", "issuer", "issuer", "applicant"]))
+    @rule(credit=INDEX, which=st.sampled_from(["applied-for"] * 3 + ["any"]),
+          by=st.sampled_from(["issuer", "issuer", "issuer", "applicant"]))
     @step
-    def issue(self, credit: int, by: str) -> None:
-        c = self.pick(self.credits, credit, "credit")
+    def issue(self, credit: int, which: str, by: str) -> None:
+        c = self.choose(self.credits, credit, which, "credit")
         self._issue(c, self.credit_party(c, by))
 
     @precondition(lambda self: self.credits)
@@ -863,10 +908,11 @@ class TrustMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.credits)
     @rule(credit=INDEX, change=st.sampled_from(["increase", "increase", "decrease", "extend", "shorten",
                                                 "increase+extend"]),
+          which=st.sampled_from(["issued"] * 3 + ["any"]),
           percent=st.integers(5, 80), by=st.sampled_from(["issuer", "issuer", "issuer", "applicant"]))
     @step
-    def amend(self, credit: int, change: str, percent: int, by: str) -> None:
-        c = self.pick(self.credits, credit, "credit")
+    def amend(self, credit: int, change: str, which: str, percent: int, by: str) -> None:
+        c = self.choose(self.credits, credit, which, "credit")
         view = self.cv[c.id]
         kwargs: dict[str, Any] = {}
         if "increase" in change:
@@ -881,10 +927,11 @@ class TrustMachine(RuleBasedStateMachine):
         self.act(who.name, lambda: self.w.lc.amend(c.id, sender=who.account, **kwargs))
 
     @precondition(lambda self: self.credits)
-    @rule(credit=INDEX, by=st.sampled_from(["payer", "payer", "payer", "issuer"]))
+    @rule(credit=INDEX, which=st.sampled_from(["with-an-increase-to-fund"] * 3 + ["any"]),
+          by=st.sampled_from(["payer", "payer", "issuer", "keeper"]))
     @step
-    def fund_amendment(self, credit: int, by: str) -> None:
-        c = self.pick(self.credits, credit, "credit")
+    def fund_amendment(self, credit: int, which: str, by: str) -> None:
+        c = self.choose(self.credits, credit, which, "credit")
         who = self.a(self.credit_party(c, by))
         increase = self.cv[c.id].amendment_increase
         pays = ((c.token, "LC", increase),) if who.name == c.payer else ()
@@ -893,11 +940,12 @@ class TrustMachine(RuleBasedStateMachine):
         ensure(who.name == c.payer, f"{who.name} funded an amendment of {c.payer}'s credit")
 
     @precondition(lambda self: self.credits)
-    @rule(credit=INDEX, answer=st.sampled_from(["accept", "accept", "accept", "accept-in-part", "reject"]),
+    @rule(credit=INDEX, which=st.sampled_from(["with-a-pending-amendment"] * 3 + ["any"]),
+          answer=st.sampled_from(["accept", "accept", "accept", "accept-in-part", "reject"]),
           by=st.sampled_from(["beneficiary", "beneficiary", "beneficiary", "issuer"]))
     @step
-    def answer_amendment(self, credit: int, answer: str, by: str) -> None:
-        c = self.pick(self.credits, credit, "credit")
+    def answer_amendment(self, credit: int, which: str, answer: str, by: str) -> None:
+        c = self.choose(self.credits, credit, which, "credit")
         lc, who = self.w.lc, self.a(self.credit_party(c, by))
         call = {"accept": lambda: lc.accept_amendment(c.id, sender=who.account),
                 "accept-in-part": lambda: lc.accept_amendment(c.id, changes=0, sender=who.account),
@@ -960,21 +1008,22 @@ class TrustMachine(RuleBasedStateMachine):
         return self.a(self.credit_party(presentation.credit, by))
 
     @precondition(lambda self: self.presentations)
-    @rule(presentation=INDEX, by=st.sampled_from(["issuer", "issuer", "issuer", "confirmer", "applicant"]))
+    @rule(presentation=INDEX, which=UNDER_EXAMINATION,
+          by=st.sampled_from(["issuer", "issuer", "issuer", "confirmer", "applicant"]))
     @step
-    def honour(self, presentation: int, by: str) -> None:
-        p = self.pick(self.presentations, presentation, "presentation")
+    def honour(self, presentation: int, which: str, by: str) -> None:
+        p = self.choose(self.presentations, presentation, which, "presentation")
         who = self._examining(p, by)
         self.release_to(p.bill, *self.bill_to(p.credit))
         self.act(who.name, lambda: self.w.lc.honour(p.credit.id, p.number, sender=who.account),
                  escrow_pays=(p.payee,))
 
     @precondition(lambda self: self.presentations)
-    @rule(presentation=INDEX, by=st.sampled_from(["issuer", "issuer", "confirmer"]),
+    @rule(presentation=INDEX, which=UNDER_EXAMINATION, by=st.sampled_from(["issuer", "issuer", "confirmer"]),
           notice=st.sampled_from(["every-discrepancy", "every-discrepancy", "incomplete", "empty"]))
     @step
-    def refuse(self, presentation: int, by: str, notice: str) -> None:
-        p = self.pick(self.presentations, presentation, "presentation")
+    def refuse(self, presentation: int, which: str, by: str, notice: str) -> None:
+        p = self.choose(self.presentations, presentation, which, "presentation")
         found = int(self.pv[(p.credit.id, p.number)].discrepancies)
         codes = {"every-discrepancy": found | Discrepancy.OTHER, "incomplete": int(Discrepancy.OTHER),
                  "empty": 0}[notice]
@@ -982,28 +1031,28 @@ class TrustMachine(RuleBasedStateMachine):
         self.act(who.name, lambda: self.w.lc.refuse(p.credit.id, p.number, int(codes), sender=who.account))
 
     @precondition(lambda self: self.presentations)
-    @rule(presentation=INDEX, by=st.sampled_from(["applicant", "applicant", "beneficiary"]))
+    @rule(presentation=INDEX, which=UNDER_EXAMINATION, by=st.sampled_from(["applicant", "applicant", "beneficiary"]))
     @step
-    def waive(self, presentation: int, by: str) -> None:
-        p = self.pick(self.presentations, presentation, "presentation")
+    def waive(self, presentation: int, which: str, by: str) -> None:
+        p = self.choose(self.presentations, presentation, which, "presentation")
         who = self._examining(p, by)
         self.act(who.name, lambda: self.w.lc.waive(p.credit.id, p.number, sender=who.account))
 
     @precondition(lambda self: self.presentations)
-    @rule(presentation=INDEX, by=st.sampled_from(["issuer", "beneficiary", "keeper"]))
+    @rule(presentation=INDEX, which=UNDER_EXAMINATION, by=st.sampled_from(["issuer", "beneficiary", "keeper"]))
     @step
-    def return_documents(self, presentation: int, by: str) -> None:
-        p = self.pick(self.presentations, presentation, "presentation")
+    def return_documents(self, presentation: int, which: str, by: str) -> None:
+        p = self.choose(self.presentations, presentation, which, "presentation")
         who = self._examining(p, by)
         self.release_to(p.bill, p.credit.beneficiary)
         self.act(who.name, lambda: self.w.lc.return_documents(p.credit.id, p.number, sender=who.account),
                  escrow_pays=(p.credit.payer,))
 
     @precondition(lambda self: self.presentations)
-    @rule(presentation=INDEX, by=st.sampled_from(["keeper", "beneficiary", "FORWARDER"]))
+    @rule(presentation=INDEX, which=UNDER_EXAMINATION, by=st.sampled_from(["keeper", "beneficiary", "FORWARDER"]))
     @step
-    def claim(self, presentation: int, by: str) -> None:
-        p = self.pick(self.presentations, presentation, "presentation")
+    def claim(self, presentation: int, which: str, by: str) -> None:
+        p = self.choose(self.presentations, presentation, which, "presentation")
         who = self._examining(p, by)
         self.release_to(p.bill, *self.bill_to(p.credit))
         self.act(who.name, lambda: self.w.lc.claim(p.credit.id, p.number, sender=who.account),
@@ -1101,19 +1150,20 @@ class TrustMachine(RuleBasedStateMachine):
         return self.a(by if by in self.w.actors else "KEEPER")
 
     @precondition(lambda self: self.bills)
-    @rule(bill=INDEX, to=st.sampled_from(BILL_ORGS), by=st.sampled_from(["holder", "holder", "holder", "CONSIGNEE"]))
+    @rule(bill=INDEX, which=st.sampled_from(["issued-bill"] * 3 + ["any"]), to=st.sampled_from(BILL_ORGS),
+          by=st.sampled_from(["holder", "holder", "holder", "CONSIGNEE"]))
     @step
-    def transfer_bill(self, bill: int, to: str, by: str) -> None:
-        b = self.pick(self.bills, bill, "bill")
+    def transfer_bill(self, bill: int, which: str, to: str, by: str) -> None:
+        b = self.choose(self.bills, bill, which, "bill")
         who = self._bill_actor(b, by)
         self.act(who.name, lambda: self.w.bol.transfer(b.id, self.w.org_ids[to], sender=who.account))
 
     @precondition(lambda self: self.bills)
-    @rule(bill=INDEX, to=st.sampled_from(BILL_ORGS), to_order=st.booleans(),
-          by=st.sampled_from(["holder", "holder", "holder", "SHIPPER"]))
+    @rule(bill=INDEX, which=st.sampled_from(["issued-bill"] * 3 + ["any"]), to=st.sampled_from(BILL_ORGS),
+          to_order=st.booleans(), by=st.sampled_from(["holder", "holder", "holder", "SHIPPER"]))
     @step
-    def endorse_bill(self, bill: int, to: str, to_order: bool, by: str) -> None:
-        b = self.pick(self.bills, bill, "bill")
+    def endorse_bill(self, bill: int, which: str, to: str, to_order: bool, by: str) -> None:
+        b = self.choose(self.bills, bill, which, "bill")
         who = self._bill_actor(b, by)
         self.act(who.name, lambda: self.w.bol.endorse(b.id, self.w.org_ids[to], to_order=to_order,
                                                       sender=who.account))
@@ -1127,19 +1177,21 @@ class TrustMachine(RuleBasedStateMachine):
         self.act(who.name, lambda: self.w.bol.blank_endorse(b.id, sender=who.account))
 
     @precondition(lambda self: self.bills)
-    @rule(bill=INDEX, by=st.sampled_from(["holder", "holder", "previous-holder"]))
+    @rule(bill=INDEX, which=st.sampled_from(["just-moved"] * 3 + ["any"]),
+          by=st.sampled_from(["holder", "holder", "previous-holder"]))
     @step
-    def reject_transfer(self, bill: int, by: str) -> None:
-        b = self.pick(self.bills, bill, "bill")
+    def reject_transfer(self, bill: int, which: str, by: str) -> None:
+        b = self.choose(self.bills, bill, which, "bill")
         who = self._bill_actor(b, by)
         self.act(who.name, lambda: self.w.bol.reject_transfer(b.id, sender=who.account))
 
     @precondition(lambda self: self.bills)
-    @rule(bill=INDEX, purpose=st.sampled_from(["delivery", "delivery", "switch-to-paper"]),
+    @rule(bill=INDEX, which=st.sampled_from(["issued-bill"] * 3 + ["any"]),
+          purpose=st.sampled_from(["delivery", "delivery", "switch-to-paper"]),
           by=st.sampled_from(["holder", "holder", "consignee", "CARRIER"]))
     @step
-    def surrender(self, bill: int, purpose: str, by: str) -> None:
-        b = self.pick(self.bills, bill, "bill")
+    def surrender(self, bill: int, which: str, purpose: str, by: str) -> None:
+        b = self.choose(self.bills, bill, which, "bill")
         who, bol = self._bill_actor(b, by), self.w.bol
         call = (lambda: bol.surrender_for_delivery(b.id, sender=who.account)) if purpose == "delivery" else (
             lambda: bol.surrender_for_amendment(b.id, "SWTP", sender=who.account))
@@ -1383,6 +1435,7 @@ class TrustMachine(RuleBasedStateMachine):
     _registrar_2 = registrar
     _present_2 = present
     _honour_2 = honour
+    _fund_amendment_2 = fund_amendment
     _claim_2 = claim
     _new_bill_2 = new_bill
     _customs_acts_2 = customs_acts
@@ -1574,13 +1627,11 @@ class TrustMachine(RuleBasedStateMachine):
                       + [self.now]) + 30 * DAY
         w.layer.request("evm_setNextBlockTimestamp", [horizon])
         w.layer.request("evm_mine", [])
-        # Only the keeper, an address of no organisation, with every suspension and revocation still in place. Every
-        # other example closes the credits first: presentations still pending must resolve after their credit closed;
-        # and in every other pair the registrar first suspends (or revokes) the parties that would take the bills.
-        variant = STATS["examples"] % 4
-        if variant >= 2:
-            self._sideline_bill_takers(revoke=variant == 3)
-        if variant % 2:
+        # Only the keeper, an address of no organisation, with every suspension and revocation still in place; in the
+        # order and with the sidelined bill takers the example chose (``end_game``).
+        if "suspend" in self.end_game or "revoke" in self.end_game:
+            self._sideline_bill_takers(revoke="revoke" in self.end_game)
+        if self.end_game.startswith("expire"):
             self._keeper_expires()
             self._keeper_resolves()
         else:
