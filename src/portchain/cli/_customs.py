@@ -29,10 +29,23 @@ from ._common import (
 )
 
 
-def _declaration_id(text: str) -> bytes:
-    if not re.fullmatch(r"0x[0-9a-fA-F]{64}", text):
-        raise InputError(f"declaration id must be 0x + 64 hex digits, got {text!r}")
-    return bytes.fromhex(text[2:])
+def _hex32(what: str) -> Any:
+    def parse(text: str) -> bytes:
+        if not re.fullmatch(r"0x[0-9a-fA-F]{64}", text):
+            raise InputError(f"{what} must be 0x + 64 hex digits, got {text!r}")
+        return bytes.fromhex(text[2:])
+
+    return parse
+
+
+_declaration_id = _hex32("declaration id")
+_code_hash = _hex32("code hash")
+
+
+def _country(text: str) -> str:
+    from ..types import to_country
+
+    return to_country(text).decode()
 
 
 def load_declaration(path: str | Path, decimals: int) -> tuple[dict[str, Any], list[Any]]:
@@ -286,7 +299,7 @@ def register(sub: Any) -> None:
     p.add_argument("--token", help="payment token (default: the settlement token)")
     p = subparser(actions, "accept-treasury", "treasury: accept to receive a country's duties (signed by the "
                   "nominated treasury's key)", "portchain tariff accept-treasury NL", parents)
-    p.add_argument("country")
+    p.add_argument("country", type=argument(_country))
     p = subparser(actions, "show", "the duty rate of an HS code in a jurisdiction",
                   "portchain tariff show NL 851712 --vat", parents)
     p.add_argument("country")
@@ -312,7 +325,7 @@ def register(sub: Any) -> None:
     p.add_argument("code", help="the code the haulier shows (0x + 64 hex)")
     p = subparser(actions, "revoke", "port operator: withdraw an unused pick-up code (then authorise a new one)",
                   "portchain gate revoke 0x3a...7f --as port-operator", parents)
-    p.add_argument("code_hash", help="the code hash authorise printed (0x + 64 hex)")
+    p.add_argument("code_hash", type=argument(_code_hash), help="the code hash authorise printed (0x + 64 hex)")
     group.set_defaults(func=cmd_gate)
 
     group = sub.add_parser(
@@ -344,5 +357,5 @@ def register(sub: Any) -> None:
     p.add_argument("--token")
     p = subparser(actions, "accept-treasury", "treasury: accept to pay a country's rebates (signed by the nominated "
                   "treasury's key)", "portchain tax accept-treasury CN", parents)
-    p.add_argument("country")
+    p.add_argument("country", type=argument(_country))
     group.set_defaults(func=cmd_tax)
