@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 
-.PHONY: setup demo test audit compile node gas clean help
+.PHONY: setup demo test lint audit compile node gas clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -24,8 +24,12 @@ $(NPM_STAMP): package.json package-lock.json
 demo: setup  ## deploy the suite to a local Anvil it starts itself and onboard one organisation per role
 	$(BIN)/portchain demo
 
-test: setup  ## run the whole test suite against a real Anvil
+test: setup  ## run the whole test suite (doctests too) against a real Anvil
 	$(BIN)/python -m pytest -q
+
+lint: setup  ## ruff (rules in pyproject.toml) on src and tests, mypy --strict on src
+	$(BIN)/ruff check --quiet src tests scripts audit
+	$(BIN)/mypy
 
 # Static analysis, offline: the project's own compile (portchain.compiler, AST selected too) laid out as a foundry
 # build-info in build/audit, read by slither from its own venv with forge (npm) on PATH; audit/check.py fails on any

@@ -3,8 +3,8 @@ every test isolated by evm_snapshot / evm_revert."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -71,7 +71,7 @@ def fixture_artifacts(tmp_path_factory: pytest.TempPathFactory, project_root: Pa
 @pytest.fixture
 def deploy_fixture(port, fixture_artifacts):  # type: ignore[no-untyped-def]
     """Deploy a fixture contract by name; returns a client-like object with `call`/`send` by function name."""
-    from portchain.tx import ContractABI
+    from portchain._abi import ContractABI
 
     class Fixture:
         def __init__(self, address: str, abi: ContractABI) -> None:

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from portchain.cli import main
-from portchain.gas import BARS
+from portchain.cli._gas import BARS
 
 EXPECTED = [
     "registry.onboard", "registry.add_signer", "registry.remove_signer", "registry.set_roles", "registry.suspend",

@@ -13,8 +13,8 @@ from eth_account import Account
 from eth_utils import keccak
 
 from portchain import BillKind, Role
-from portchain.lc import CreditTerms
-from portchain.trade_documents import (
+from portchain.clients.letter_of_credit import CreditTerms
+from portchain.documents.trade import (
     DocType,
     sample_certificate_of_origin,
     sample_commercial_invoice,

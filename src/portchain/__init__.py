@@ -12,9 +12,10 @@ Public API (everything else is internal)::
 """
 
 from . import errors
-from .chain import AnvilNode
+from .clients.bill_of_lading import BillOfLadingClient, BillStatus
+from .clients.port_registry import Organisation, RegistryClient
 from .compiler import compile_project
-from .exceptions import (
+from .errors import (
     ChainConnectionError,
     CompilationError,
     ConfigurationError,
@@ -28,10 +29,9 @@ from .exceptions import (
     TransactionError,
     UnknownNetworkError,
 )
+from .node import AnvilNode
 from .port import Port, connect
-from .registry import Organisation, RegistryClient
-from .tx import Receipt
-from .bol import BillOfLadingClient, BillStatus
+from .transactions import Receipt
 from .types import AmendmentReason, BillKind, BillState, Milestone, OrgStatus, Role
 
 __version__ = "0.1.0"

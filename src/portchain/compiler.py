@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .exceptions import CompilationError, ConfigurationError
+from .errors import CompilationError, ConfigurationError
 
 SOLC_VERSION = "0.8.30"
 EVM_VERSION = "cancun"

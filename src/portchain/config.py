@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,7 +22,7 @@ from dotenv import find_dotenv, load_dotenv
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
-from .exceptions import ConfigurationError, InputError, MissingKeyError, UnknownNetworkError
+from .errors import ConfigurationError, InputError, MissingKeyError, UnknownNetworkError
 
 # The mnemonic Anvil, Hardhat and Ganache publish for their development accounts. Public by design; portchain
 # derives keys from it only on a local development network, never elsewhere.
@@ -120,7 +120,7 @@ def dev_account(index: int) -> LocalAccount:
     return _dev_account(index)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _dev_account(index: int) -> LocalAccount:
     Account.enable_unaudited_hdwallet_features()
     return Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")

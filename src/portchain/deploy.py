@@ -10,16 +10,17 @@ whose contract changed is redeployed, and the reason is reported.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from eth_account.signers.local import LocalAccount
 
-from .artifacts import load_artifact, load_solc_input
-from .client import contract_abi
-from .exceptions import DeploymentError
-from .tx import Receipt, TransactionLayer
+from ._artifacts import load_artifact, load_solc_input
+from .clients._base import contract_abi
+from .errors import DeploymentError
+from .transactions import Receipt, TransactionLayer
 
 Log = Callable[[str], None]
 
@@ -30,9 +31,9 @@ class ContractSpec:
     whether it exists only on local chains, and how to wire it to the others once deployed (idempotently)."""
 
     name: str
-    args: Callable[["DeployContext"], list[Any]]
+    args: Callable[[DeployContext], list[Any]]
     local_only: bool = False
-    wire: Callable[["DeployContext"], None] | None = None
+    wire: Callable[[DeployContext], None] | None = None
 
 
 @dataclass
@@ -48,7 +49,7 @@ class DeployContext:
 
 def _onboard_escrow(ctx: DeployContext) -> None:
     """The LetterOfCredit contract holds presented bills, so it must be an organisation of the registry."""
-    from .registry import RegistryClient
+    from .clients.port_registry import RegistryClient
 
     registry = RegistryClient(ctx.layer, ctx.address("PortRegistry"))
     escrow = ctx.address("LetterOfCredit")

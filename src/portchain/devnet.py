@@ -11,7 +11,7 @@ from eth_account.signers.local import LocalAccount
 
 from .config import dev_account
 from .port import Port
-from .tx import Receipt
+from .transactions import Receipt
 from .types import Role
 
 

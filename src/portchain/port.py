@@ -16,18 +16,20 @@ from typing import Any
 
 from eth_account.signers.local import LocalAccount
 
-from .chain import AnvilNode
+from .clients.bill_of_lading import BillOfLadingClient
+from .clients.cargo_release import GateClient
+from .clients.customs import CustomsClient
+from .clients.letter_of_credit import LetterOfCreditClient
+from .clients.port_registry import RegistryClient
+from .clients.settlement_token import TokenClient
+from .clients.trade_documents import TradeDocumentsClient
+from .clients.vat_rebates import RebatesClient
 from .compiler import find_project_root
 from .config import Network, deployer_account, get_network
 from .deploy import DeployResult, Log, deploy_suite, load_records
-from .exceptions import ConfigurationError, DeploymentError, PortchainError
-from .bol import BillOfLadingClient
-from .customs import CustomsClient, GateClient, RebatesClient
-from .lc import LetterOfCreditClient
-from .registry import RegistryClient
-from .token import TokenClient
-from .tradedocs import TradeDocumentsClient
-from .tx import TransactionLayer
+from .errors import ConfigurationError, DeploymentError, PortchainError
+from .node import AnvilNode
+from .transactions import TransactionLayer
 
 
 def default_deployments_dir() -> Path:
@@ -164,7 +166,7 @@ class Port:
             self.node.stop()
             self.node = None
 
-    def __enter__(self) -> "Port":
+    def __enter__(self) -> Port:
         return self
 
     def __exit__(self, *exc: object | TracebackType | None) -> None:

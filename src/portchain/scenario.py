@@ -18,27 +18,27 @@ import json
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
-from .exceptions import ConfigurationError, ContractError, InputError, PortchainError
+from .errors import (
+    ConfigurationError,
+    ContractError,
+    InputError,
+    PortchainError,
+    ScenarioError,
+    ScenarioFailed,
+)
 from .port import Port, connect
 from .types import Role
 
 DAY = 86_400
-
-
-class ScenarioError(InputError):
-    """A scenario file is unusable; the message names the file, the step and what is wrong."""
-
-
-class ScenarioFailed(PortchainError):
-    """A step did not end as the scenario expected."""
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -142,7 +142,7 @@ SPENDERS = ("lc", "customs", "rebates")
 
 def _enum_checks() -> dict[tuple[str, str], Callable[[Any], Any]]:
     """Arguments whose value must parse as one of the SDK's codes, checked when the file is loaded."""
-    from .trade_documents import DocType
+    from .documents.trade import DocType
     from .types import (
         AmendmentReason,
         BillKind,
@@ -348,7 +348,7 @@ def _parse_step(path: Path, index: int, raw: Any, parties: dict[str, PartySpec],
         if kind == "date" and not re.fullmatch(r"[+-]\d+d|now", str(value)):
             raise ScenarioError(f"{where}: {name}: a date relative to the start, such as +30d, got {value!r}")
         if kind == "amount":
-            from .token import to_units
+            from .clients.settlement_token import to_units
 
             try:
                 to_units(str(value), 18)
@@ -358,10 +358,10 @@ def _parse_step(path: Path, index: int, raw: Any, parties: dict[str, PartySpec],
             raise ScenarioError(f"{where}: {name}: a whole number, got {value!r}")
     expect = raw.get("expect")
     if expect is not None:
-        from . import errors
+        from ._revert import error_class
 
         try:
-            errors.error_class(str(expect))
+            error_class(str(expect))
         except AttributeError:
             raise ScenarioError(f"{where}: expect: no contract error named {expect!r}") from None
     if action == "check":
@@ -446,7 +446,7 @@ class _Runner:
 
     def _build_document(self, spec: DocumentSpec) -> Any:
         from . import documents as dcsa
-        from . import trade_documents as trade
+        from .documents import trade
 
         tag = self.tag.upper()
         fields = dict(spec.fields)
@@ -520,7 +520,7 @@ class _Runner:
                 return f"bill {status.state.name.lower()}, holder {holder}"
             if "credit" in args:
                 credit = self.port.lc.credit(self.saved[args["credit"][1:]])
-                from .token import from_units
+                from .clients.settlement_token import from_units
 
                 return f"credit {credit.state.name.lower()}, escrow {from_units(credit.escrowed, self.decimals)}"
             if "declaration" in args and args["declaration"] in self.declarations:
@@ -536,7 +536,7 @@ class _Runner:
         return self.accounts[actor]
 
     def _resolve(self, step: Step) -> dict[str, Any]:
-        from .token import to_units
+        from .clients.settlement_token import to_units
 
         out: dict[str, Any] = {}
         for name, value in step.args.items():
@@ -568,8 +568,8 @@ class _Runner:
         return out
 
     def _items(self, document: dict[str, Any]) -> list[Any]:
-        from .customs import Item
-        from .token import to_units
+        from .clients.customs import Item
+        from .clients.settlement_token import to_units
 
         return [Item(str(i["hsCode"]), to_units(str(i["customsValue"]), self.decimals), str(i["origin"]))
                 for i in document["items"]]
@@ -634,8 +634,8 @@ class _Runner:
     def _lc(self, step: Step, verb: str, a: dict[str, Any], who: LocalAccount) -> Any:
         lc = self.port.lc
         if verb == "apply":
+            from .clients.letter_of_credit import CreditTerms
             from .documents import document_hash
-            from .lc import CreditTerms
 
             terms = CreditTerms(
                 terms_hash=document_hash(a["terms"]) if "terms" in a else document_hash({"credit": self.tag, "step": step.index}),
@@ -746,7 +746,7 @@ class _Runner:
             address = self.accounts[step.args["balance"]].address
             balance = self.port.token.balance_of(address)
             if balance != a.get("amount", balance):
-                from .token import from_units
+                from .clients.settlement_token import from_units
 
                 raise ScenarioFailed(f"{where}: {step.args['balance']} holds {from_units(balance, self.decimals)}, "
                                      f"expected {step.args['amount']}")
@@ -785,7 +785,7 @@ def _scenario_keys(port: Port) -> dict[str, LocalAccount]:
 
 def _check_amounts(scenario: Scenario, decimals: int) -> None:
     """Every amount must fit the token's decimals: checked before anything is sent."""
-    from .token import to_units
+    from .clients.settlement_token import to_units
 
     for step in scenario.steps:
         for name, value in step.args.items():

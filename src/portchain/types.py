@@ -1,6 +1,6 @@
 """Values that cross the SDK boundary: participant roles, statuses, and validators for addresses, hashes and codes.
 
-Validators raise :class:`~portchain.exceptions.InputError` before anything is sent:
+Validators raise :class:`~portchain.errors.InputError` before anything is sent:
 
 >>> to_country("nl")
 b'NL'
@@ -9,19 +9,23 @@ b'NLRTM'
 >>> to_hash32("0x12")
 Traceback (most recent call last):
 ...
-portchain.exceptions.InputError: document hash must be 32 bytes (64 hex digits), got 1 bytes
+portchain.errors.InputError: document hash must be 32 bytes (64 hex digits), got 1 bytes
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from enum import IntEnum, IntFlag
-from typing import Any, Iterable, Union
+from typing import Any, Union
 
 from eth_abi import encode as abi_encode
 from eth_utils import is_checksum_address, is_hex_address, keccak, to_checksum_address
+from typing_extensions import Self
 
-from .exceptions import InputError
+from .errors import InputError
+
+BPS = 10_000  # basis points in one: rates, tolerances
 
 
 class Role(IntEnum):
@@ -39,7 +43,7 @@ class Role(IntEnum):
     INSPECTOR = 9
 
     @classmethod
-    def parse(cls, value: "Role | str | int") -> "Role":
+    def parse(cls, value: Role | str | int) -> Role:
         """A role from its name (any case, ``port-operator`` too) or number."""
         if isinstance(value, Role):
             return value
@@ -65,7 +69,7 @@ class OrgStatus(IntEnum):
     REVOKED = 3
 
 
-def roles_mask(roles: Iterable["Role | str | int"]) -> int:
+def roles_mask(roles: Iterable[Role | str | int]) -> int:
     """The bit set the registry stores for a collection of roles."""
     mask = 0
     for role in roles:
@@ -133,9 +137,41 @@ def to_uint(value: int, bits: int, what: str) -> int:
     return value
 
 
+_ISO6346_LETTERS = {letter: n for letter, n in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", (n for n in range(10, 39) if n % 11))}
+
+
+def iso6346_check_digit(number: str) -> int:
+    """The ISO 6346 check digit of a container number's first ten characters (owner code + serial).
+
+    >>> iso6346_check_digit("MSKU9070323")
+    3
+    """
+    total = sum((_ISO6346_LETTERS[c] if c.isalpha() else int(c)) << i for i, c in enumerate(number[:10]))
+    return total % 11 % 10
+
+
+def container_number_problem(value: Any) -> str | None:
+    """What is wrong with ``value`` as an ISO 6346 container number (owner code, category U/J/Z, serial, check
+    digit), or None when it is one. The one container check of the SDK: documents and the gate both use it.
+
+    >>> container_number_problem("MSKU9070323") is None
+    True
+    >>> container_number_problem("MSKU9070324")
+    "'MSKU9070324' has a wrong ISO 6346 check digit (expected 3)"
+    """
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{4}[0-9]{7}", value):
+        return f"{value!r} is not an ISO 6346 container number (4 letters + 7 digits, e.g. MSKU9070323)"
+    if value[3] not in "UJZ":
+        return f"{value!r} is not an ISO 6346 container number (4th letter must be U, J or Z)"
+    expected = iso6346_check_digit(value)
+    if int(value[10]) != expected:
+        return f"{value!r} has a wrong ISO 6346 check digit (expected {expected})"
+    return None
+
+
 class _ParsableEnum(IntEnum):
     @classmethod
-    def parse(cls, value: "str | int") -> "_ParsableEnum":
+    def parse(cls, value: str | int) -> _ParsableEnum:
         """A member from its name (any case, dashes for underscores) or number."""
         if isinstance(value, cls):
             return value
@@ -235,21 +271,15 @@ class CreditTerm(_ParsableEnum):
     REQUIRED_DOCUMENTS = 8
 
 
-class Discrepancy(IntFlag):
-    """Discrepancy codes of a presentation: bits 0-3 are found on-chain, 8-15 are for the banks' own findings."""
-
-    MISSING_DOCUMENT = 1 << 0
-    DOCUMENT_NOT_ANCHORED = 1 << 1
-    LATE_SHIPMENT = 1 << 2
-    INVOICE_NOT_BY_BENEFICIARY = 1 << 3
-    DOCUMENTS_INCONSISTENT = 1 << 8
-    GOODS_DESCRIPTION = 1 << 9
-    QUANTITY_OR_AMOUNT = 1 << 10
-    OTHER = 1 << 15
+class _ParsableFlag(IntFlag):
+    @classmethod
+    def _item_name(cls) -> str:
+        return cls.__name__.lower()
 
     @classmethod
-    def parse_list(cls, names: "Iterable[str | int] | str") -> "Discrepancy":
-        """Codes from names (comma-separated text or a list) or ints; refuses unknown names."""
+    def parse_list(cls, names: Iterable[str | int] | str) -> Self:
+        """Flags from names (comma-separated text or a list, any case, dashes for underscores) or ints; refuses
+        unknown names."""
         items = names.split(",") if isinstance(names, str) else list(names)
         result = cls(0)
         for item in items:
@@ -261,9 +291,40 @@ class Discrepancy(IntFlag):
                 continue
             if key not in cls.__members__:
                 valid = ", ".join(m.lower().replace("_", "-") for m in cls.__members__)
-                raise InputError(f"unknown discrepancy {item!r}; one of: {valid}")
+                raise InputError(f"unknown {cls._item_name()} {item!r}; one of: {valid}")
             result |= cls[key]
         return result
+
+
+class Discrepancy(_ParsableFlag):
+    """Discrepancy codes of a presentation: bits 0-3 are found on-chain, 8-15 are for the banks' own findings."""
+
+    MISSING_DOCUMENT = 1 << 0
+    DOCUMENT_NOT_ANCHORED = 1 << 1
+    LATE_SHIPMENT = 1 << 2
+    INVOICE_NOT_BY_BENEFICIARY = 1 << 3
+    DOCUMENTS_INCONSISTENT = 1 << 8
+    GOODS_DESCRIPTION = 1 << 9
+    QUANTITY_OR_AMOUNT = 1 << 10
+    OTHER = 1 << 15
+
+
+class AmendmentChange(_ParsableFlag):
+    """What an amendment of a credit changes (``ILetterOfCredit.Amendment.changes``): the beneficiary accepts all of
+    them or the amendment is rejected (UCP 600 art. 10(e)).
+
+    >>> AmendmentChange.parse_list("amount,latest-shipment")
+    <AmendmentChange.AMOUNT|LATEST_SHIPMENT: 5>
+    """
+
+    AMOUNT = 1 << 0
+    EXPIRY = 1 << 1
+    LATEST_SHIPMENT = 1 << 2
+    TERMS = 1 << 3
+
+    @classmethod
+    def _item_name(cls) -> str:
+        return "change"
 
 
 class DeclarationKind(_ParsableEnum):
@@ -317,6 +378,34 @@ class ClaimStatus(_ParsableEnum):
     CLAIMED = 1
     PAID = 2
     REJECTED = 3
+
+
+class DocType(_ParsableEnum):
+    """Trade document types, in the order of ``ITradeDocuments.DocType``."""
+
+    COMMERCIAL_INVOICE = 0
+    PACKING_LIST = 1
+    CERTIFICATE_OF_ORIGIN = 2
+    INSURANCE_CERTIFICATE = 3
+    INSPECTION_CERTIFICATE = 4
+
+    @classmethod
+    def parse(cls, value: DocType | str | int) -> DocType:
+        """A type from its name (any case, ``commercial-invoice`` too) or number; :class:`InputError` otherwise."""
+        return super().parse(value)  # type: ignore[return-value]
+
+    @property
+    def issuer_role(self) -> Role:
+        """The registry role whose organisations may anchor documents of this type (``TradeDocuments.requiredRole``)."""
+        return _DOC_ISSUER_ROLES[self]
+
+_DOC_ISSUER_ROLES = {
+    DocType.COMMERCIAL_INVOICE: Role.SHIPPER,
+    DocType.PACKING_LIST: Role.SHIPPER,
+    DocType.CERTIFICATE_OF_ORIGIN: Role.INSPECTOR,
+    DocType.INSURANCE_CERTIFICATE: Role.INSURER,
+    DocType.INSPECTION_CERTIFICATE: Role.INSPECTOR,
+}
 
 
 def document_hash_of(document: Any, what: str = "document hash") -> bytes:

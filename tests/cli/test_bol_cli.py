@@ -6,7 +6,7 @@ import json
 import os
 
 from portchain import Role
-from portchain.bol import bill_id_for
+from portchain.clients.bill_of_lading import bill_id_for
 
 
 def test_bill_lifecycle_from_the_cli(suite_cli, parties) -> None:  # type: ignore[no-untyped-def]

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 from eth_account import Account
 
-from portchain.chain import free_port
-from portchain.cli import main
 from portchain.deploy import SUITE
+from portchain.node import free_port
 
 SUITE_NAMES = [spec.name for spec in SUITE]
 
@@ -89,7 +88,7 @@ def test_unreachable_node_from_a_real_process(tmp_path: Path) -> None:
 
 
 def test_demo_runs_the_flagship_and_writes_its_report(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    from portchain import demo
+    from portchain.cli import _demo as demo
     from portchain.compiler import compile_project
 
     compile_project()  # an earlier compile of the same tree: the demo must reuse it

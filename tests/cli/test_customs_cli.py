@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from portchain import BillKind, Role
-from portchain.bol import bill_id_for
+from portchain.clients.bill_of_lading import bill_id_for
 from portchain.documents import sample_transport_document
 
 ZERO_ADDRESS = "0x" + "00" * 20

@@ -8,9 +8,12 @@ import json
 from pathlib import Path
 
 from portchain import Role
-from portchain.bol import bill_id_for
+from portchain.clients.bill_of_lading import bill_id_for
 from portchain.documents import sample_transport_document
-from portchain.trade_documents import sample_certificate_of_origin, sample_commercial_invoice
+from portchain.documents.trade import (
+    sample_certificate_of_origin,
+    sample_commercial_invoice,
+)
 
 
 def _day(timestamp: int) -> str:

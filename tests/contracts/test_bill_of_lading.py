@@ -9,8 +9,8 @@ import pytest
 from eth_account import Account
 
 from portchain import BillKind, BillState, Role, errors
-from portchain.bol import DraftedFrom, bill_id_for
-from portchain.exceptions import InputError
+from portchain.clients.bill_of_lading import DraftedFrom, bill_id_for
+from portchain.errors import InputError
 from portchain.types import AmendmentReason, Milestone, OrgStatus
 
 

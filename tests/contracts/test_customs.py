@@ -9,8 +9,16 @@ import pytest
 from eth_account import Account
 
 from portchain import BillKind, Role, errors
-from portchain.customs import Item, compute_duties, pickup_code_hash
-from portchain.types import DeclarationKind, DeclarationStatus, InspectionResult, ItemField, Lane, OrgStatus
+from portchain.clients.cargo_release import pickup_code_hash
+from portchain.clients.customs import Item, compute_duties
+from portchain.types import (
+    DeclarationKind,
+    DeclarationStatus,
+    InspectionResult,
+    ItemField,
+    Lane,
+    OrgStatus,
+)
 
 UNIT = 10**6
 ZERO_ADDRESS = "0x" + "00" * 20

@@ -10,7 +10,7 @@ from eth_abi import encode
 from eth_utils import keccak
 
 from portchain import BillKind, Role
-from portchain.artifacts import artifact_names, load_artifact
+from portchain._artifacts import artifact_names, load_artifact
 
 SIZE_LIMIT = 22_500  # bytes; EIP-170 allows 24,576: the rest is headroom for the contracts to grow
 RECORDS_SLOT = 3  # after EIP712's two string fallbacks and Nonces' mapping

@@ -8,25 +8,25 @@ contract until it can be withdrawn or delivered."""
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import os
 
 import pytest
 from eth_account import Account
-from eth_utils import function_signature_to_4byte_selector, keccak
+from eth_utils import function_signature_to_4byte_selector
 
 from portchain import BillKind, Role, errors
-from portchain.lc import CreditTerms
-from portchain.tradedocs import anchor_id
-from portchain.trade_documents import (
-    DocType,
-    sample_certificate_of_origin,
+from portchain.clients.trade_documents import anchor_id
+from portchain.documents.trade import (
     sample_commercial_invoice,
-    sample_insurance_certificate,
-    sample_packing_list,
 )
-from portchain.types import CreditParty, CreditState, CreditTerm, Discrepancy, OrgStatus, PresentationState
+from portchain.types import (
+    CreditParty,
+    CreditState,
+    CreditTerm,
+    Discrepancy,
+    OrgStatus,
+    PresentationState,
+)
 
 from ..trade import ALL_DOCS, DAY, UNIT, Trade
 

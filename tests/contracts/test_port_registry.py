@@ -9,7 +9,7 @@ import pytest
 from eth_account import Account
 
 from portchain import OrgStatus, Role, errors
-from portchain.registry import text_hash
+from portchain.clients.port_registry import text_hash
 from portchain.types import roles_mask
 
 ZERO = "0x0000000000000000000000000000000000000000"
@@ -223,8 +223,8 @@ def test_require_acting_refusals(port, admin, parties):  # type: ignore[no-untyp
 
 
 def test_constructor_refuses_zero_admin(port, admin):  # type: ignore[no-untyped-def]
-    from portchain.artifacts import load_artifact
-    from portchain.client import contract_abi
+    from portchain._artifacts import load_artifact
+    from portchain.clients._base import contract_abi
 
     code = bytes.fromhex(load_artifact("PortRegistry")["bytecode"][2:])
     with pytest.raises(errors.InvalidSigner) as info:

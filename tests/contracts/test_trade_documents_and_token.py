@@ -8,8 +8,8 @@ import pytest
 from eth_account import Account
 
 from portchain import Role, errors
-from portchain.tradedocs import anchor_id
-from portchain.trade_documents import (
+from portchain.clients.trade_documents import anchor_id
+from portchain.documents.trade import (
     DocType,
     sample_certificate_of_origin,
     sample_commercial_invoice,

@@ -8,19 +8,21 @@ same country), and front-running: with automine off, an attacker's transaction m
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
 from portchain import BillKind, BillState, Role, errors
-from portchain.customs import Item, pickup_code_hash
-from portchain.exceptions import InputError
-from portchain.lc import CreditTerms
-from portchain.tradedocs import anchor_id
-from portchain.trade_documents import DocType, sample_commercial_invoice
+from portchain.clients.cargo_release import pickup_code_hash
+from portchain.clients.customs import Item
+from portchain.clients.letter_of_credit import CreditTerms
+from portchain.clients.trade_documents import anchor_id
+from portchain.documents.trade import DocType, sample_commercial_invoice
+from portchain.errors import InputError
 from portchain.types import CreditState, OrgStatus, PresentationState
 
 DAY = 86_400
@@ -449,7 +451,7 @@ def test_6_a_bill_id_is_bound_to_its_carrier(port, parties, admin) -> None:  # t
 
 
 def _as_document(document: bytes) -> bytes:
-    from portchain.bol import DraftedFrom
+    from portchain.clients.bill_of_lading import DraftedFrom
 
     return DraftedFrom(document)
 
@@ -781,12 +783,11 @@ def test_registry_status_view(port, parties, admin) -> None:  # type: ignore[no-
 
 
 def test_nobody_can_claim_the_escrows_address_as_its_signer(port, parties, admin) -> None:  # type: ignore[no-untyped-def]
-    from eth_utils import to_checksum_address
+    from eth_utils import keccak, to_checksum_address
     from rlp import encode as rlp_encode
-    from eth_utils import keccak
 
-    from portchain.artifacts import load_artifact
-    from portchain.client import contract_abi
+    from portchain._artifacts import load_artifact
+    from portchain.clients._base import contract_abi
 
     deployer = Account.create()
     port.fund(deployer.address)

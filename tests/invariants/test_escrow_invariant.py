@@ -10,7 +10,7 @@ for each token: the contract's balance equals the sum of its credits' `escrowed`
 from __future__ import annotations
 
 import random
-from typing import Callable
+from collections.abc import Callable
 
 from eth_account import Account
 

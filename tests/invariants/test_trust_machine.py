@@ -57,16 +57,17 @@ import copy
 import functools
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import requests
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 from hypothesis import HealthCheck, Phase, note, settings
-from hypothesis.errors import InvalidArgument
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
@@ -76,12 +77,12 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from portchain.bol import BillStatus
-from portchain.customs import Item
-from portchain.exceptions import ContractError, RevertError
-from portchain.lc import Credit, CreditTerms, Presentation
-from portchain.tradedocs import anchor_id
-from portchain.trade_documents import DocType
+from portchain.clients.bill_of_lading import BillStatus
+from portchain.clients.customs import Item
+from portchain.clients.letter_of_credit import Credit, CreditTerms, Presentation
+from portchain.clients.trade_documents import anchor_id
+from portchain.documents.trade import DocType
+from portchain.errors import ContractError, RevertError
 from portchain.types import (
     BillKind,
     BillState,
@@ -413,12 +414,12 @@ class StepContext:
 REFUSED = object()
 
 
-def _credit_view(m: "TrustMachine", c: CreditM) -> Credit:
+def _credit_view(m: TrustMachine, c: CreditM) -> Credit:
     return m.cv[c.id]
 
 
 # What a rule's ``which`` argument selects among the example's objects before ``credit=``/``bill=``... numbers them.
-WHICH: dict[str, Callable[["TrustMachine", Any], bool] | None] = {
+WHICH: dict[str, Callable[[TrustMachine, Any], bool] | None] = {
     "any": None,
     "applied-for": lambda m, c: _credit_view(m, c).state == CreditState.APPLIED,
     "issued": lambda m, c: _credit_view(m, c).state == CreditState.ISSUED,
@@ -445,7 +446,7 @@ def step(f: Callable[..., Any]) -> Callable[..., Any]:
     """Count the step, open its context, and remember a failure so that teardown does not mask it."""
 
     @functools.wraps(f)
-    def wrapper(self: "TrustMachine", **kwargs: Any) -> Any:
+    def wrapper(self: TrustMachine, **kwargs: Any) -> Any:
         STATS["steps"] += 1
         STATS[f"rule {f.__name__}"] += 1
         self.ctx = StepContext(f.__name__)

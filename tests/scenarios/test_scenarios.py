@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from portchain.scenario import ScenarioError, ScenarioFailed, load_scenario, run_scenario
+from portchain.scenario import (
+    ScenarioError,
+    ScenarioFailed,
+    load_scenario,
+    run_scenario,
+)
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scripts" / "scenarios").glob("*.yaml"))
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from portchain import CompilationError
-from portchain.artifacts import load_solc_input
+from portchain._artifacts import load_solc_input
 from portchain.cli import main
 from portchain.compiler import ARTIFACTS_DIR, SOLC_INPUT_FILE, compile_project
 

@@ -9,9 +9,15 @@ import pytest
 from eth_account import Account
 
 import portchain
-from portchain import ChainConnectionError, ConfigurationError, InputError, MissingKeyError, UnknownNetworkError
-from portchain.chain import free_port
+from portchain import (
+    ChainConnectionError,
+    ConfigurationError,
+    InputError,
+    MissingKeyError,
+    UnknownNetworkError,
+)
 from portchain.config import DEV_MNEMONIC, deployer_account, get_network
+from portchain.node import free_port
 
 KEY = "0x" + "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
 

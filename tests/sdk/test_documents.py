@@ -22,14 +22,13 @@ from portchain.documents import (
     TransportDocument,
     canonical_json,
     document_hash,
-    iso6346_check_digit,
     imo_check_digit,
+    iso6346_check_digit,
     sample_transport_document,
     verify,
 )
-from portchain.exceptions import InputError, PortchainError
+from portchain.errors import InputError, PortchainError
 from portchain.types import BillKind
-
 
 # ---------------------------------------------------------------------------------------------- fixture builders
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from portchain import AnvilNode, NodeError
-from portchain.chain import find_anvil, rpc_answers
-from portchain.tx import TransactionLayer
+from portchain.node import find_anvil, rpc_answers
+from portchain.transactions import TransactionLayer
 
 ADDRESS = "0x00000000000000000000000000000000000C0FFE"
 

@@ -13,9 +13,13 @@ from typing import Any
 import pytest
 from eth_utils import keccak
 
-from portchain.documents import Party, canonical_json, document_hash, sample_transport_document
-from portchain.exceptions import InputError
-from portchain.trade_documents import (
+from portchain.documents import (
+    Party,
+    canonical_json,
+    document_hash,
+    sample_transport_document,
+)
+from portchain.documents.trade import (
     INCOTERMS,
     CertificateOfOrigin,
     CommercialInvoice,
@@ -26,6 +30,7 @@ from portchain.trade_documents import (
     LineItem,
     Package,
     PackingList,
+    document_class,
     load_trade_document,
     sample_certificate_of_origin,
     sample_commercial_invoice,
@@ -34,6 +39,7 @@ from portchain.trade_documents import (
     sample_packing_list,
     sample_trade_documents,
 )
+from portchain.errors import InputError
 from portchain.types import Role
 
 SAMPLES = {
@@ -118,7 +124,7 @@ def test_doc_type_parse_lists_the_valid_names(value: Any) -> None:
 
 def test_each_class_has_its_doc_type() -> None:
     for cls in SAMPLES:
-        assert cls.doc_type.document_class is cls
+        assert document_class(cls.doc_type) is cls
         assert cls.from_json(SAMPLES[cls]().to_json()).doc_type is cls.doc_type
 
 

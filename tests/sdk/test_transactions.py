@@ -6,7 +6,7 @@ import pytest
 from eth_account import Account
 
 from portchain import Role, TransactionError, errors
-from portchain.tx import TransactionLayer
+from portchain.transactions import TransactionLayer
 
 
 class CountingLayer(TransactionLayer):

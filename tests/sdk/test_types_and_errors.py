@@ -6,9 +6,16 @@ import pytest
 from eth_abi import encode
 
 from portchain import InputError, OrgStatus, PortchainError, RevertError, Role, errors
-from portchain.errors import decode_revert
-from portchain.exceptions import snake_case
-from portchain.types import roles_from_mask, roles_mask, to_address, to_country, to_hash32, to_unlocode
+from portchain._revert import decode_revert
+from portchain.errors import snake_case
+from portchain.types import (
+    roles_from_mask,
+    roles_mask,
+    to_address,
+    to_country,
+    to_hash32,
+    to_unlocode,
+)
 
 
 @pytest.mark.parametrize(
@@ -93,7 +100,7 @@ def _selector(signature: str) -> str:
 
 @pytest.mark.parametrize("text", ["Infinity", "NaN", "sNaN", "1e999999999", "12,5", ""])
 def test_amounts_that_are_not_numbers(text: str) -> None:
-    from portchain.token import to_units
+    from portchain.clients.settlement_token import to_units
 
     with pytest.raises(InputError, match="amount must be a decimal number"):
         to_units(text, 6)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
-from typing import Sequence
+from collections.abc import Sequence
 
-from ..exceptions import ConfigurationError, ContractError, InputError, PortchainError
+from ..errors import ConfigurationError, ContractError, InputError, PortchainError
 from . import _bol, _core, _customs, _doc, _lc, _registry, _scenario, _token
 from ._common import Parser
 

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..exceptions import InputError
+from ..errors import InputError
 from ..types import BillState
 from ._common import (
     ACTOR,
@@ -17,8 +17,8 @@ from ._common import (
     NETWORK,
     Parser,
     connect_persistent,
-    hash_or_file,
     emit,
+    hash_or_file,
     org_id,
     parse_date,
     sender,
@@ -30,12 +30,12 @@ from ._common import (
 
 def bill_ref(text: str) -> bytes:
     """A bill given as its 32-byte id (0x + 64 hex digits) or as the path of its DCSA transport document JSON
-    (a :class:`~portchain.bol.DraftedFrom` hash, resolved on the chain with ``port.bol.resolve``)."""
+    (a :class:`~portchain.clients.bill_of_lading.DraftedFrom` hash, resolved on the chain with ``port.bol.resolve``)."""
     if re.fullmatch(r"0x[0-9a-fA-F]{64}", text):
         return bytes.fromhex(text[2:])
     path = Path(text)
     if path.is_file():
-        from ..bol import DraftedFrom
+        from ..clients.bill_of_lading import DraftedFrom
         from ..documents import TransportDocument
 
         return DraftedFrom(TransportDocument.load(path).hash())

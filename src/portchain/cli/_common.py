@@ -8,12 +8,13 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, NoReturn
+from typing import Any, NoReturn
 
 from eth_account.signers.local import LocalAccount
 
-from ..exceptions import ConfigurationError, InputError
+from ..errors import ConfigurationError, InputError
 from ..port import Port
 
 
@@ -176,7 +177,7 @@ def hash_or_file(text: str) -> bytes:
         import json as _json
 
         from ..documents import TransportDocument, document_hash
-        from ..trade_documents import load_trade_document
+        from ..documents.trade import load_trade_document
 
         # A trade or transport document hashes as the SDK builds it (absent optional fields dropped), which is the
         # hash its issuer anchored; any other JSON hashes as written.

@@ -14,7 +14,7 @@ from ._common import COMMON, NETWORK, connect_persistent, emit, progress, subpar
 
 
 def cmd_compile(args: argparse.Namespace) -> int:
-    from ..artifacts import clear_cache
+    from .._artifacts import clear_cache
     from ..compiler import compile_project, write_artifacts
 
     started = time.perf_counter()
@@ -41,13 +41,13 @@ def _default_port() -> int:
             sock.bind(("127.0.0.1", 8545))
         return 8545
     except OSError:
-        from ..chain import free_port
+        from ..node import free_port
 
         return free_port()
 
 
 def cmd_node(args: argparse.Namespace) -> int:
-    from ..chain import AnvilNode
+    from ..node import AnvilNode
 
     node = AnvilNode.start(port=args.port or _default_port(), state=args.state)
     stop = {"now": False}
@@ -90,7 +90,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
 
 
 def cmd_gas(args: argparse.Namespace) -> int:
-    from ..gas import measure_gas
+    from ._gas import measure_gas
 
     report = measure_gas()
     if getattr(args, "json", False):
@@ -102,7 +102,7 @@ def cmd_gas(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from ..demo import run_demo
+    from ._demo import run_demo
 
     return run_demo(json_output=getattr(args, "json", False))
 

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..exceptions import InputError
+from ..errors import InputError
 from ._common import (
     ACTOR,
     COMMON,
@@ -50,8 +50,8 @@ def _country(text: str) -> str:
 
 def load_declaration(path: str | Path, decimals: int) -> tuple[dict[str, Any], list[Any]]:
     """The declaration document and its items, from a JSON file."""
-    from ..customs import Item
-    from ..token import to_units
+    from ..clients.customs import Item
+    from ..clients.settlement_token import to_units
 
     try:
         document = json.loads(Path(path).read_text())
@@ -71,7 +71,7 @@ def load_declaration(path: str | Path, decimals: int) -> tuple[dict[str, Any], l
 
 
 def cmd_customs(args: argparse.Namespace) -> int:
-    from ..token import from_units
+    from ..clients.settlement_token import from_units
 
     with connect_persistent(args) as port:
         customs, decimals = port.customs, port.token.decimals
@@ -189,7 +189,7 @@ def cmd_gate(args: argparse.Namespace) -> int:
 
 
 def cmd_tax(args: argparse.Namespace) -> int:
-    from ..token import to_units
+    from ..clients.settlement_token import to_units
 
     with connect_persistent(args) as port:
         rebates, account = port.rebates, sender(args, port)

@@ -8,9 +8,19 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..exceptions import InputError
+from ..errors import InputError
 from ._common import (
-    ACTOR, COMMON, NETWORK, Parser, connect_persistent, emit, org_id, sender, subparser, tx_json, tx_text,
+    ACTOR,
+    COMMON,
+    NETWORK,
+    Parser,
+    connect_persistent,
+    emit,
+    org_id,
+    sender,
+    subparser,
+    tx_json,
+    tx_text,
 )
 
 
@@ -19,7 +29,7 @@ def _document(text: str) -> Any:
     if re.fullmatch(r"0x[0-9a-fA-F]{64}", text):
         return bytes.fromhex(text[2:])
     if Path(text).is_file():
-        from ..trade_documents import load_trade_document
+        from ..documents.trade import load_trade_document
 
         return load_trade_document(Path(text))
     raise InputError(f"{text!r} is neither a document hash (0x + 64 hex digits) nor a trade document file")
@@ -38,7 +48,7 @@ def cmd_doc(args: argparse.Namespace) -> int:
             if isinstance(document, bytes) and args.type is None:
                 raise InputError("a bare hash needs --type (commercial-invoice, packing-list, ...)")
             if not isinstance(document, bytes) and args.type is not None:
-                from ..trade_documents import DocType
+                from ..documents.trade import DocType
 
                 if DocType.parse(args.type) != document.doc_type:
                     raise InputError(

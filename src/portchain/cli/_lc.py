@@ -7,7 +7,7 @@ import argparse
 import time
 from typing import Any
 
-from ..exceptions import InputError
+from ..errors import InputError
 from ._common import (
     ACTOR,
     COMMON,
@@ -45,13 +45,13 @@ def _day(seconds: int) -> str:
 def _token(port: Any, address: str | None) -> Any:
     if address is None:
         return port.token
-    from ..token import TokenClient
+    from ..clients.settlement_token import TokenClient
 
     return TokenClient(port.layer, address)
 
 
 def cmd_lc(args: argparse.Namespace) -> int:
-    from ..token import from_units, to_units
+    from ..clients.settlement_token import from_units, to_units
 
     with connect_persistent(args) as port:
         lc = port.lc
@@ -84,7 +84,7 @@ def cmd_lc(args: argparse.Namespace) -> int:
                  f"delivered the held bill to organisation {held_for} {tx_text(receipt)}")
             return 0
         if action == "apply":
-            from ..lc import CreditTerms
+            from ..clients.letter_of_credit import CreditTerms
 
             token = _token(port, args.token)
             terms = CreditTerms(
@@ -202,7 +202,7 @@ def cmd_lc(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace, port: Any) -> int:
-    from ..token import from_units
+    from ..clients.settlement_token import from_units
 
     lc = port.lc
     if args.presentation is not None:

@@ -6,9 +6,19 @@ import argparse
 import time
 from typing import Any
 
-from ..exceptions import InputError
+from ..errors import InputError
 from ._common import (
-    ACTOR, COMMON, NETWORK, Parser, connect_persistent, emit, org_id, sender, subparser, tx_json, tx_text,
+    ACTOR,
+    COMMON,
+    NETWORK,
+    Parser,
+    connect_persistent,
+    emit,
+    org_id,
+    sender,
+    subparser,
+    tx_json,
+    tx_text,
 )
 
 

@@ -33,7 +33,7 @@ def cmd_scenario(args: argparse.Namespace) -> int:
     if args.report:
         report_dir = Path(args.report)
         if report_dir.exists() and not report_dir.is_dir():
-            from ..exceptions import InputError
+            from ..errors import InputError
 
             raise InputError(f"--report {report_dir} is a file, not a folder")
     network = get_network(args.network, rpc_url=args.rpc_url)

@@ -5,11 +5,22 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ._common import ACTOR, COMMON, NETWORK, Parser, connect_persistent, emit, sender, subparser, tx_json, tx_text
+from ._common import (
+    ACTOR,
+    COMMON,
+    NETWORK,
+    Parser,
+    connect_persistent,
+    emit,
+    sender,
+    subparser,
+    tx_json,
+    tx_text,
+)
 
 
 def cmd_token(args: argparse.Namespace) -> int:
-    from ..token import from_units, to_units
+    from ..clients.settlement_token import from_units, to_units
     from ..types import to_address
 
     with connect_persistent(args) as port:

@@ -14,18 +14,16 @@ duty) x VAT rate / 10,000). Exports carry neither.
 from __future__ import annotations
 
 import re
-import secrets
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from eth_account.signers.local import LocalAccount
-from eth_utils import keccak
 
-from .client import ContractClient
-from .exceptions import InputError
-from .tx import Receipt
-from .types import (
-    ClaimStatus,
+from ..errors import InputError
+from ..transactions import Receipt
+from ..types import (
+    BPS,
     DeclarationKind,
     DeclarationStatus,
     HexLike,
@@ -36,8 +34,7 @@ from .types import (
     to_hash32,
     to_uint,
 )
-
-BPS = 10_000
+from ._base import ContractClient
 
 
 @dataclass(frozen=True)
@@ -87,7 +84,7 @@ def _hash(value: Any, what: str) -> bytes:
     if hasattr(value, "hash") and callable(value.hash):
         return bytes(value.hash())
     if isinstance(value, dict):
-        from .documents import document_hash
+        from ..documents import document_hash
 
         return document_hash(value)
     return to_hash32(value, what)
@@ -95,7 +92,7 @@ def _hash(value: Any, what: str) -> bytes:
 
 def _text_hash(text: str | None) -> bytes:
     """keccak256 of NFC-normalised, trimmed text (as the registry hashes names); zero for no text."""
-    from .registry import text_hash
+    from .port_registry import text_hash
 
     return text_hash(text) if text and text.strip() else bytes(32)
 
@@ -317,145 +314,6 @@ def _rate(rate_bps: int) -> int:
     return rate_bps
 
 
-# ----------------------------------------------------------------------------------------------------------------
-# The terminal gate
-# ----------------------------------------------------------------------------------------------------------------
-
-
-def container_bytes(container: str) -> bytes:
-    """An ISO 6346 container number as the 11 bytes the gate stores."""
-    text = str(container).strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}[UJZ]\d{7}", text):
-        raise InputError(f"container must be an ISO 6346 number such as MSKU9070323, got {container!r}")
-    return text.encode()
-
-
-def pickup_code_hash(container: str, code: bytes) -> bytes:
-    """keccak256(container || code): what the gate stores for a pick-up code."""
-    return keccak(container_bytes(container) + code)
-
-
-@dataclass(frozen=True)
-class PickupAuthorisation:
-    """A one-time pick-up: send ``code`` (hex) to the haulier; only its hash went on-chain."""
-
-    container: str
-    code: str
-    code_hash: bytes
-    receipt: Receipt
-
-
-class GateClient(ContractClient):
-    """Contactless container release: one-time pick-up codes."""
-
-    contract_name = "CargoRelease"
-
-    def authorise(
-        self, declaration: HexLike, bill: HexLike, container: str, *, code: bytes | None = None, sender: LocalAccount
-    ) -> PickupAuthorisation:
-        """Authorise one pick-up of ``container`` (port operator) for the party that surrendered ``bill``; a fresh
-        32-byte secret code unless given. A container has one live code per terminal (revoke it to issue another)."""
-        secret = code if code is not None else secrets.token_bytes(32)
-        if len(secret) != 32:
-            raise InputError("a pick-up code is 32 bytes")
-        code_hash = pickup_code_hash(container, secret)
-        receipt = self._send(
-            sender, "authorise", _id(declaration), to_hash32(bill, "bill id"), container_bytes(container), code_hash
-        )
-        return PickupAuthorisation(container.upper(), "0x" + secret.hex(), code_hash, receipt)
-
-    def verify(self, container: str, code: HexLike, *, sender: LocalAccount) -> Receipt:
-        """At the gate: check the haulier's code for ``container`` and spend it."""
-        return self._send(sender, "verify", container_bytes(container), to_hash32(code, "pick-up code"))
-
-    def revoke(self, code_hash: HexLike, *, sender: LocalAccount) -> Receipt:
-        """The terminal withdraws an unused code (lost, or sent to the wrong haulier)."""
-        return self._send(sender, "revoke", to_hash32(code_hash, "code hash"))
-
-    def pickup(self, operator: int, code_hash: HexLike) -> dict[str, Any]:
-        """Terminal ``operator``'s pick-up with this code hash (each terminal keeps its own)."""
-        (container, found_operator, authorised_at, used_at), declaration = self._call(
-            "pickupOf", to_uint(operator, 32, "operator organisation"), to_hash32(code_hash, "code hash")
-        )
-        operator = found_operator
-        return {
-            "container": bytes(container).decode(), "operator": operator, "authorisedAt": authorised_at,
-            "usedAt": used_at, "declaration": "0x" + bytes(declaration).hex(),
-        }
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# Export VAT rebates
-# ----------------------------------------------------------------------------------------------------------------
-
-
-class RebatesClient(ContractClient):
-    """Export VAT rebates: claimed by the exporter, decided by the tax authority."""
-
-    contract_name = "VatRebates"
-
-    def claim(
-        self,
-        declaration: HexLike,
-        bill: HexLike,
-        vat_invoice: Any,
-        amount: int,
-        *,
-        payee: str | None = None,
-        sender: LocalAccount,
-    ) -> int:
-        """Claim the rebate of the shipment under ``bill`` (sender: its shipper) against the cleared export
-        declaration it linked to that bill; one live claim per bill. Returns the claim id."""
-        if to_uint(amount, 96, "amount") == 0:
-            raise InputError("a rebate amount must be positive")
-        receipt = self._send(
-            sender, "claim", _id(declaration), to_hash32(bill, "bill id"), _hash(vat_invoice, "VAT invoice hash"),
-            amount, to_address(payee or sender.address, "payee"),
-        )
-        (event,) = self.events(receipt, "RebateClaimed")
-        return int(event.args["claimId"])
-
-    def approve(self, claim: int, *, sender: LocalAccount) -> Receipt:
-        return self._send(sender, "approve", _claim(claim))
-
-    def reject(self, claim: int, reason: str = "", *, sender: LocalAccount) -> Receipt:
-        return self._send(sender, "reject", _claim(claim), _text_hash(reason))
-
-    def nominate_treasury(self, treasury: str, token: str, *, sender: LocalAccount) -> Receipt:
-        """The tax authority nominates the treasury its country's rebates are paid from; it pays nothing until it
-        accepts (:meth:`accept_treasury`)."""
-        return self._send(sender, "nominateTreasury", to_address(treasury, "treasury"), to_address(token, "token"))
-
-    def accept_treasury(self, country: str, *, sender: LocalAccount) -> Receipt:
-        """The nominated treasury (``sender``) accepts to pay ``country``'s rebates."""
-        return self._send(sender, "acceptTreasury", to_country(country))
-
-    def treasury_of(self, country: str) -> tuple[str, str]:
-        """(treasury, token) that pays ``country``'s rebates (zero addresses until one has accepted)."""
-        treasury, token = self._call("treasuryOf", to_country(country))
-        return treasury, token
-
-    def nominated_treasury_of(self, country: str) -> tuple[str, str] | None:
-        """(treasury, token) nominated for ``country``'s rebates and not accepted yet, or None."""
-        return _treasury(self._call("nominatedTreasuryOf", to_country(country)))
-
-    def claim_of(self, claim: int) -> dict[str, Any]:
-        status, exporter, country, claimed_at, amount, payee, declaration, invoice, bill = self._call(
-            "claimOf", _claim(claim)
-        )
-        return {
-            "claim": claim, "status": ClaimStatus(status).name, "exporter": exporter, "country": bytes(country).decode(),
-            "claimedAt": claimed_at, "amount": amount, "payee": payee, "declaration": "0x" + bytes(declaration).hex(),
-            "vatInvoiceHash": "0x" + bytes(invoice).hex(), "bill": "0x" + bytes(bill).hex(),
-        }
-
-
 def _treasury(pair: Any) -> tuple[str, str] | None:
     treasury, token = pair
     return None if int(treasury, 16) == 0 else (str(treasury), str(token))
-
-
-def _claim(value: int) -> int:
-    if to_uint(value, 256, "claim id") == 0:
-        raise InputError("claim id must be positive")
-    return value

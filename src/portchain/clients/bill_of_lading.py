@@ -12,15 +12,16 @@ document's id first. :meth:`BillOfLadingClient.draft` returns it. Parties are re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from eth_account.signers.local import LocalAccount
 
-from .client import ContractClient
-from .exceptions import InputError
-from .tx import DecodedEvent, Receipt
-from .types import (
+from .._abi import DecodedEvent
+from ..errors import InputError
+from ..transactions import Receipt
+from ..types import (
     AmendmentReason,
     BillKind,
     BillState,
@@ -32,6 +33,7 @@ from .types import (
     to_hash32,
     to_uint,
 )
+from ._base import ContractClient
 
 BillRef = Any  # bytes32 bill id (bytes or 0x-hex), as draft returned it
 
@@ -268,7 +270,7 @@ class BillOfLadingClient(ContractClient):
         return self._send(sender, "revokeEndorsement", to_uint(nonce, 256, "nonce"))
 
     def _registry_call(self, function: str, *args: Any) -> Any:
-        from .registry import RegistryClient
+        from .port_registry import RegistryClient
 
         if not hasattr(self, "_registry"):
             self._registry = RegistryClient(self.layer, self._call("registry"))

@@ -7,7 +7,7 @@ import json
 import time
 from pathlib import Path
 
-from .compiler import compile_project, find_project_root, write_artifacts
+from ..compiler import compile_project, find_project_root, write_artifacts
 
 
 def flagship_path() -> Path:
@@ -16,14 +16,14 @@ def flagship_path() -> Path:
 
 def run_demo(*, json_output: bool = False, reports: Path | None = None) -> int:
     """Run the demo and print what it did; returns the exit code."""
-    from .report import format_timeline, write_report
-    from .scenario import load_scenario, run_scenario
+    from ..report import format_timeline, write_report
+    from ..scenario import load_scenario, run_scenario
 
     started = time.perf_counter()
     say = (lambda _m: None) if json_output else print
     compiled = compile_project()
     if write_artifacts(compiled):
-        from .artifacts import clear_cache
+        from .._artifacts import clear_cache
 
         clear_cache()
     say(f"compile: {'cache hit' if compiled.cached else 'compiled'} ({len(compiled.artifacts)} contracts, "

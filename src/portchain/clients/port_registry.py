@@ -9,16 +9,25 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
-from .client import ContractClient
-from .exceptions import InputError
-from .tx import Receipt
-from .types import OrgStatus, Role, roles_from_mask, roles_mask, to_address, to_country, to_unlocode, to_uint
+from ..errors import InputError
+from ..transactions import Receipt
+from ..types import (
+    OrgStatus,
+    Role,
+    roles_from_mask,
+    roles_mask,
+    to_address,
+    to_country,
+    to_uint,
+    to_unlocode,
+)
+from ._base import ContractClient
 
 
 def text_hash(text: str) -> bytes:

@@ -6,16 +6,16 @@
 from __future__ import annotations
 
 import tempfile
-from typing import Callable
+from collections.abc import Callable
 
 from eth_utils import keccak
 
-from .bol import bill_id_for
-from .config import dev_account
-from .devnet import Party, onboard_parties
-from .port import Port, connect
-from .tx import Receipt
-from .types import BillKind, Role
+from ..clients.bill_of_lading import bill_id_for
+from ..config import dev_account
+from ..devnet import Party, onboard_parties
+from ..port import Port, connect
+from ..transactions import Receipt
+from ..types import BillKind, Role
 
 # operation -> the most gas it may use (the issues' bars)
 BARS: dict[str, int] = {
@@ -112,8 +112,12 @@ def _bill_of_lading(port: Port, report: dict[str, int], parties: dict[Role, Part
 
 
 def _letter_of_credit(port: Port, report: dict[str, int], parties: dict[Role, Party]) -> None:
-    from .lc import CreditTerms
-    from .trade_documents import DocType, sample_commercial_invoice, sample_packing_list
+    from ..clients.letter_of_credit import CreditTerms
+    from ..documents.trade import (
+        DocType,
+        sample_commercial_invoice,
+        sample_packing_list,
+    )
 
     applicant, beneficiary, bank = parties[Role.CONSIGNEE], parties[Role.SHIPPER], parties[Role.BANK]
     carrier, admin, lc, bol = parties[Role.CARRIER], port.deployer, port.lc, port.bol
@@ -164,7 +168,7 @@ def _letter_of_credit(port: Port, report: dict[str, int], parties: dict[Role, Pa
 
 
 def _customs(port: Port, report: dict[str, int], parties: dict[Role, Party]) -> None:
-    from .customs import Item
+    from ..clients.customs import Item
 
     customs, gate, rebates, token, admin = port.customs, port.gate, port.rebates, port.token, port.deployer
     authority, tax, operator = parties[Role.CUSTOMS], parties[Role.TAX], parties[Role.PORT_OPERATOR]

@@ -11,141 +11,17 @@ from __future__ import annotations
 import itertools
 import time
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
-from eth_abi import decode as abi_decode
-from eth_abi import encode as abi_encode
-from eth_abi.exceptions import EncodingError
 from eth_account.signers.local import LocalAccount
-from eth_utils import function_signature_to_4byte_selector, keccak, to_checksum_address
+from eth_utils import to_checksum_address
 from web3 import HTTPProvider, Web3
 
-from .errors import _abi_type, _convert, decode_revert
-from .exceptions import ChainConnectionError, ContractError, InputError, TransactionError
+from ._revert import decode_revert
+from .errors import ChainConnectionError, ContractError, TransactionError
 
 GAS_MARGIN = 1.2
 FEE_TTL_SECONDS = 12.0
-
-
-# --------------------------------------------------------------------------------------------------------------
-# ABI
-# --------------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Function:
-    name: str
-    selector: bytes
-    inputs: list[dict[str, Any]]
-    outputs: list[dict[str, Any]]
-    mutability: str
-
-    def encode(self, args: Sequence[Any]) -> bytes:
-        if len(args) != len(self.inputs):
-            raise InputError(f"{self.name} takes {len(self.inputs)} arguments, got {len(args)}")
-        try:
-            return self.selector + abi_encode([_abi_type(p) for p in self.inputs], list(args))
-        except (EncodingError, TypeError, ValueError, OverflowError) as exc:
-            raise InputError(f"bad argument for {self.name}: {exc}") from None
-
-    def decode(self, data: bytes) -> Any:
-        values = abi_decode([_abi_type(p) for p in self.outputs], data)
-        values = tuple(_convert(p, v) for p, v in zip(self.outputs, values))
-        return values[0] if len(values) == 1 else values
-
-
-@dataclass(frozen=True)
-class Event:
-    name: str
-    topic: bytes
-    inputs: list[dict[str, Any]]
-
-    def decode(self, log: dict[str, Any]) -> "DecodedEvent":
-        topics = [bytes.fromhex(t[2:]) for t in log["topics"][1:]]
-        indexed = [p for p in self.inputs if p["indexed"]]
-        plain = [p for p in self.inputs if not p["indexed"]]
-        data = bytes.fromhex(log["data"][2:])
-        plain_values = iter(abi_decode([_abi_type(p) for p in plain], data))
-        indexed_values = iter(topics)
-        args: dict[str, Any] = {}
-        for p in self.inputs:
-            if p["indexed"]:
-                raw = next(indexed_values)
-                dynamic = p["type"] in ("string", "bytes") or p["type"].endswith("]") or p["type"].startswith("tuple")
-                value = raw if dynamic else abi_decode([_abi_type(p)], raw)[0]
-            else:
-                value = next(plain_values)
-            args[p["name"]] = _convert(p, value)
-        return DecodedEvent(
-            self.name, args, int(log["blockNumber"], 16), log["transactionHash"], int(log["logIndex"], 16)
-        )
-
-
-@dataclass(frozen=True)
-class DecodedEvent:
-    """One contract event with its arguments by their Solidity names."""
-
-    name: str
-    args: dict[str, Any]
-    block_number: int
-    tx_hash: str
-    log_index: int
-
-
-class ContractABI:
-    """Selectors, encoders and decoders of one contract's ABI (no web3 contract object on the hot path)."""
-
-    def __init__(self, abi: list[dict[str, Any]]) -> None:
-        self.abi = abi
-        self.functions: dict[str, Function] = {}
-        self.events: dict[bytes, Event] = {}
-        self.constructor_inputs: list[dict[str, Any]] = []
-        for item in abi:
-            kind = item.get("type")
-            if kind == "function":
-                signature = f"{item['name']}({','.join(_abi_type(p) for p in item['inputs'])})"
-                self.functions[item["name"]] = Function(
-                    item["name"],
-                    function_signature_to_4byte_selector(signature),
-                    item["inputs"],
-                    item["outputs"],
-                    item.get("stateMutability", "nonpayable"),
-                )
-            elif kind == "event":
-                signature = f"{item['name']}({','.join(_abi_type(p) for p in item['inputs'])})"
-                self.events[keccak(text=signature)] = Event(item["name"], keccak(text=signature), item["inputs"])
-            elif kind == "constructor":
-                self.constructor_inputs = item["inputs"]
-
-    def function(self, name: str) -> Function:
-        try:
-            return self.functions[name]
-        except KeyError:
-            raise InputError(f"the contract has no function {name}") from None
-
-    def event_topic(self, name: str) -> bytes:
-        for topic, event in self.events.items():
-            if event.name == name:
-                return topic
-        raise InputError(f"the contract has no event {name}")
-
-    def encode_constructor(self, args: Sequence[Any]) -> bytes:
-        if len(args) != len(self.constructor_inputs):
-            raise InputError(f"constructor takes {len(self.constructor_inputs)} arguments, got {len(args)}")
-        try:
-            return abi_encode([_abi_type(p) for p in self.constructor_inputs], list(args))
-        except (EncodingError, TypeError, ValueError, OverflowError) as exc:
-            raise InputError(f"bad constructor argument: {exc}") from None
-
-    def decode_logs(self, logs: Sequence[dict[str, Any]], address: str | None = None) -> list[DecodedEvent]:
-        out = []
-        for log in logs:
-            if address is not None and log["address"].lower() != address.lower():
-                continue
-            event = self.events.get(bytes.fromhex(log["topics"][0][2:])) if log["topics"] else None
-            if event is not None:
-                out.append(event.decode(log))
-        return out
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 from types import TracebackType
 
-from .exceptions import NodeError
+from .errors import NodeError
 
 
 def find_anvil() -> Path:
@@ -81,7 +81,7 @@ class AnvilNode:
         chain_id: int = 31337,
         timeout: float = 30.0,
         extra_args: list[str] | None = None,
-    ) -> "AnvilNode":
+    ) -> AnvilNode:
         """Start Anvil and wait until it answers. ``state`` loads and, on stop, saves the chain to a file."""
         binary = find_anvil()
         port = port or free_port()
@@ -126,7 +126,7 @@ class AnvilNode:
     def running(self) -> bool:
         return self.process.poll() is None
 
-    def __enter__(self) -> "AnvilNode":
+    def __enter__(self) -> AnvilNode:
         return self
 
     def __exit__(self, *exc: object | TracebackType | None) -> None:

@@ -16,7 +16,7 @@ True
 >>> CommercialInvoice.from_json({**invoice.to_json(), "totalAmount": "184000.01"})
 Traceback (most recent call last):
 ...
-portchain.exceptions.InputError: commercialInvoice.totalAmount: '184000.01' is not the sum of the lineItems (184000.00)
+portchain.errors.InputError: commercialInvoice.totalAmount: '184000.01' is not the sum of the lineItems (184000.00)
 >>> sample_insurance_certificate().covers_ucp_minimum(Decimal("184000.00"))  # UCP 600 art. 28(f)(ii): 110 %
 True
 """
@@ -34,7 +34,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar, Union
 
-from .documents import (
+from ..errors import InputError
+from ..types import DocType
+from . import (
     Party,
     _atomic_write,
     _container_number,
@@ -59,14 +61,13 @@ from .documents import (
     document_hash,
     sample_transport_document,
 )
-from .exceptions import InputError
-from .types import Role, _ParsableEnum
 
 __all__ = [
     "INCOTERMS",
     "CertificateOfOrigin",
     "CommercialInvoice",
     "DocType",
+    "document_class",
     "GoodsItem",
     "InspectionCertificate",
     "InsuranceCertificate",
@@ -83,39 +84,6 @@ __all__ = [
     "sample_trade_documents",
 ]
 
-
-class DocType(_ParsableEnum):
-    """Trade document types, in the order of ``ITradeDocuments.DocType``."""
-
-    COMMERCIAL_INVOICE = 0
-    PACKING_LIST = 1
-    CERTIFICATE_OF_ORIGIN = 2
-    INSURANCE_CERTIFICATE = 3
-    INSPECTION_CERTIFICATE = 4
-
-    @classmethod
-    def parse(cls, value: "DocType | str | int") -> "DocType":
-        """A type from its name (any case, ``commercial-invoice`` too) or number; :class:`InputError` otherwise."""
-        return super().parse(value)  # type: ignore[return-value]
-
-    @property
-    def issuer_role(self) -> Role:
-        """The registry role whose organisations may anchor documents of this type (``TradeDocuments.requiredRole``)."""
-        return _ISSUER_ROLES[self]
-
-    @property
-    def document_class(self) -> type["TradeDocument"]:
-        """The dataclass for documents of this type."""
-        return _CLASSES[self]  # type: ignore[return-value]
-
-
-_ISSUER_ROLES = {
-    DocType.COMMERCIAL_INVOICE: Role.SHIPPER,
-    DocType.PACKING_LIST: Role.SHIPPER,
-    DocType.CERTIFICATE_OF_ORIGIN: Role.INSPECTOR,
-    DocType.INSURANCE_CERTIFICATE: Role.INSURER,
-    DocType.INSPECTION_CERTIFICATE: Role.INSPECTOR,
-}
 
 INCOTERMS = {  # Incoterms 2020: seven rules for any mode of transport, four for sea and inland waterway
     "EXW": "Ex Works",
@@ -227,7 +195,7 @@ class _TradeDocument(_JsonRecord):
         if found != expected:
             hint = ""
             if isinstance(found, str) and found in DocType.__members__:
-                other = DocType[found].document_class.__name__
+                other = _CLASSES[DocType[found]].__name__
                 hint = f" (read it with {other}.from_json or load_trade_document)"
             raise _fail(f"{path}.{_TYPE_KEY}", f"{found!r} is not {expected!r}{hint}")
         fields = {key: value for key, value in data.items() if key != _TYPE_KEY}
@@ -246,11 +214,11 @@ class _TradeDocument(_JsonRecord):
         return document_hash(self.to_json(), algorithm)
 
     @classmethod
-    def load(cls, path: Union[str, os.PathLike[str]]) -> Any:
+    def load(cls, path: str | os.PathLike[str]) -> Any:
         """Read a JSON file; errors name the file."""
         return cls.from_json(Path(path).read_bytes(), f"{Path(path).name}: {cls._root}")
 
-    def dump(self, path: Union[str, os.PathLike[str]]) -> Path:
+    def dump(self, path: str | os.PathLike[str]) -> Path:
         """Write indented JSON (UTF-8) to ``path``; the hash does not depend on the layout."""
         text = json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n"
         target = Path(path)
@@ -427,7 +395,7 @@ class InsuranceCertificate(_TradeDocument):
         if values["voyage_from"] == values["voyage_to"]:
             raise _fail(f"{path}.voyageTo", f"{values['voyage_to']!r} is the same as voyageFrom")
 
-    def covers_ucp_minimum(self, cif_value: Union[Decimal, str, int]) -> bool:
+    def covers_ucp_minimum(self, cif_value: Decimal | str | int) -> bool:
         """Whether ``insuredAmount`` is at least 110 % of ``cif_value`` (UCP 600 art. 28(f)(ii)), compared exactly.
         ``cif_value`` is in this certificate's currency, as a Decimal, int or decimal string (not a float)."""
         value = _to_decimal(cif_value, "cif_value")
@@ -483,6 +451,11 @@ _CLASSES: dict[DocType, type[_TradeDocument]] = {
 }
 
 
+def document_class(doc_type: DocType) -> type[_TradeDocument]:
+    """The dataclass for documents of ``doc_type``."""
+    return _CLASSES[doc_type]
+
+
 def load_trade_document(data: Any) -> TradeDocument:
     """Read any of the five documents, by its ``documentType``: a dict, JSON text (``bytes``, or a ``str``
     starting with ``{``), a path (``Path``, or any other ``str``) to a JSON file, or a document (returned as is).
@@ -507,7 +480,7 @@ def load_trade_document(data: Any) -> TradeDocument:
     found = data[_TYPE_KEY]
     if not isinstance(found, str) or found not in DocType.__members__:
         raise _fail(f"{source}.{_TYPE_KEY}", f"{found!r} is not one of {names}")
-    cls = DocType[found].document_class
+    cls = _CLASSES[DocType[found]]
     prefix = source[: -len("tradeDocument")]
     return cls.from_json(data, f"{prefix}{cls._root}")  # type: ignore[no-any-return]
 

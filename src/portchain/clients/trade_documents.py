@@ -15,9 +15,9 @@ from typing import Any
 
 from eth_account.signers.local import LocalAccount
 
-from .client import ContractClient
-from .tx import Receipt
-from .types import HexLike, document_hash_of, org_scoped_id, to_hash32
+from ..transactions import Receipt
+from ..types import HexLike, document_hash_of, org_scoped_id, to_hash32
+from ._base import ContractClient
 
 
 def anchor_id(document: Any, issuer: int) -> bytes:
@@ -34,7 +34,7 @@ class Anchor:
     """Who anchored a document, as what, and when."""
 
     document_hash: bytes
-    doc_type: Any  # portchain.trade_documents.DocType
+    doc_type: Any  # portchain.documents.trade.DocType
     issuer: int
     anchored_at: int
 
@@ -58,7 +58,7 @@ class TradeDocumentsClient(ContractClient):
         """Anchor a document (a trade-document dataclass, or a hash with its ``doc_type``) as issued by the
         sender's organisation; ``subject`` (e.g. the bill id) is indexed for lookups. Its anchor id is
         :func:`anchor_id` of the document and the sender's organisation."""
-        from .trade_documents import DocType
+        from ..documents.trade import DocType
 
         kind = DocType.parse(doc_type if doc_type is not None else getattr(document, "doc_type", None))
         related = to_hash32(subject, "subject") if subject is not None else bytes(32)
@@ -66,7 +66,7 @@ class TradeDocumentsClient(ContractClient):
 
     def anchor_of(self, document: Any, issuer: int) -> Anchor:
         """Organisation ``issuer``'s anchor of a document or hash (raises ``errors.DocumentNotAnchored``)."""
-        from .trade_documents import DocType
+        from ..documents.trade import DocType
 
         digest = document_hash_of(document)
         doc_type, found_issuer, anchored_at = self._call("anchorOf", anchor_id(digest, issuer))
@@ -78,7 +78,7 @@ class TradeDocumentsClient(ContractClient):
         if issuer is None:
             anchors = self.anchors_of(document)
             return anchors[0] if anchors else None
-        from .trade_documents import DocType
+        from ..documents.trade import DocType
 
         digest = document_hash_of(document)
         doc_type, found_issuer, anchored_at = self._call("tryAnchorOf", anchor_id(digest, issuer))

@@ -16,10 +16,10 @@ from decimal import Decimal, InvalidOperation
 
 from eth_account.signers.local import LocalAccount
 
-from .client import ContractClient
-from .exceptions import InputError
-from .tx import Receipt
-from .types import to_address, to_uint
+from ..errors import InputError
+from ..transactions import Receipt
+from ..types import to_address, to_uint
+from ._base import ContractClient
 
 
 def to_units(amount: str | int | Decimal, decimals: int) -> int:
@@ -99,7 +99,7 @@ class TokenClient(ContractClient):
         """The token's EIP-712 name and version: from ERC-5267 ``eip712Domain()`` where the token has it (USDC's
         version is "2"), else its ``name()`` and "1"."""
         if self._domain is None:
-            from .exceptions import ContractError
+            from ..errors import ContractError
 
             try:
                 _fields, name, version, *_rest = self._call("eip712Domain")

@@ -13,7 +13,7 @@ b'{"a":[1,2.5,1e+21,null],"b":1}'
 >>> TransportDocument.from_json({**doc.to_json(), "portOfLoading": "NLRT"})
 Traceback (most recent call last):
 ...
-portchain.exceptions.InputError: transportDocument.portOfLoading: 'NLRT' is not a UN/LOCODE
+portchain.errors.InputError: transportDocument.portOfLoading: 'NLRT' is not a UN/LOCODE
 
 Documents stay off-chain in a content-addressed :class:`DocumentStore`::
 
@@ -33,15 +33,15 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Union
+from typing import Any, Union
 
 from eth_utils import keccak
 
-from .exceptions import InputError, PortchainError
-from .types import BillKind, HexLike, to_country, to_hash32, to_unlocode
+from ..errors import DocumentIntegrityError, DocumentNotFoundError, InputError
+from ..types import BillKind, HexLike, to_country, to_hash32, to_unlocode
 
 __all__ = [
     "Address",
@@ -67,17 +67,6 @@ __all__ = [
 
 HASH_ALGORITHMS = ("keccak256", "sha256")
 _MAX_SAFE_INTEGER = 2**53 - 1  # integers beyond this are not exact as IEEE doubles, which JCS numbers are
-
-
-class DocumentNotFoundError(PortchainError, KeyError):
-    """The document store holds no document with that hash."""
-
-    def __str__(self) -> str:  # KeyError would quote the message
-        return str(self.args[0]) if self.args else ""
-
-
-class DocumentIntegrityError(PortchainError):
-    """A stored document no longer hashes to its name: the file was altered or corrupted."""
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -114,7 +103,7 @@ def document_hash(obj: Any, algorithm: str = "keccak256") -> bytes:
 
 def verify(document: Any, bill: Any) -> bool:
     """Whether ``document`` (a TransportDocument, a dict, or JSON text) is the one on the chain. ``bill`` is a
-    :class:`~portchain.bol.BillStatus` (``port.bol.status(...)``): the bill's id must bind the document's keccak256
+    :class:`~portchain.clients.bill_of_lading.BillStatus` (``port.bol.status(...)``): the bill's id must bind the document's keccak256
     canonical hash to the bill's carrier (``keccak256(abi.encode(hash, carrier))``); or the document hash itself
     (32 bytes or 0x-hex). A malformed hash or document raises :class:`InputError`."""
     digest = document_hash(document)
@@ -210,7 +199,7 @@ def _es_number(value: float, path: str = "$") -> str:
     return f"{head}e{'+' if e >= 0 else '-'}{abs(e)}"
 
 
-def _parse_json_text(text: Union[str, bytes, bytearray, memoryview], source: str = "document") -> Any:
+def _parse_json_text(text: str | bytes | bytearray | memoryview, source: str = "document") -> Any:
     """Strict JSON: no NaN/Infinity, no duplicate keys."""
 
     def no_constants(name: str) -> Any:
@@ -389,7 +378,7 @@ def _pattern(regex: str, what: str) -> Check:
     return check
 
 
-def _positive_number(value: Any, path: str) -> Union[int, float]:
+def _positive_number(value: Any, path: str) -> int | float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
         raise _fail(path, f"expected a positive number, got {value!r}")
     return value
@@ -725,11 +714,11 @@ class TransportDocument(_JsonRecord):
         return BillKind.TO_ORDER if self.is_to_order else BillKind.STRAIGHT
 
     @classmethod
-    def load(cls, path: Union[str, Path]) -> TransportDocument:
+    def load(cls, path: str | Path) -> TransportDocument:
         """Read a JSON file."""
         return cls.from_json(Path(path).read_bytes(), f"{Path(path).name}: {_ROOT}")
 
-    def dump(self, path: Union[str, Path]) -> Path:
+    def dump(self, path: str | Path) -> Path:
         """Write indented JSON (UTF-8) to ``path``; the hash does not depend on the layout."""
         text = json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n"
         target = Path(path)
@@ -857,7 +846,7 @@ class DocumentStore:
     :class:`DocumentIntegrityError` if it no longer matches its name.
     """
 
-    def __init__(self, root: Union[str, Path]) -> None:
+    def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
 
     def __repr__(self) -> str:

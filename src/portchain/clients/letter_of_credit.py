@@ -10,16 +10,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from eth_account.signers.local import LocalAccount
 
-from .bol import BillOfLadingClient, BillRef, bill_id
-from .client import ContractClient
-from .exceptions import InputError
-from .tx import Receipt
-from .types import (
+from ..errors import InputError
+from ..transactions import Receipt
+from ..types import (
+    BPS,
+    AmendmentChange,
     CreditState,
     Discrepancy,
     HexLike,
@@ -28,13 +29,15 @@ from .types import (
     to_hash32,
     to_uint,
 )
+from ._base import ContractClient
+from .bill_of_lading import BillOfLadingClient, BillRef, bill_id
 
 MAX_TOLERANCE_BPS = 1_000
 DEFAULT_PRESENTATION_DAYS = 21
 
 
 def _doc_types() -> Any:
-    from .trade_documents import DocType
+    from ..documents.trade import DocType
 
     return DocType
 
@@ -74,6 +77,16 @@ class CreditTerms:
     advising_bank: int = 0
     confirming_bank: int = 0
     bill_to_issuer: bool = False  # honoured bills go to the issuing bank rather than the applicant
+
+    @property
+    def maximum(self) -> int:
+        """The most the credit can pay, and so what the applicant escrows: amount x (1 + tolerance), rounded down
+        (UCP 600 art. 30(a)).
+
+        >>> CreditTerms(b"", "", 184_000_000_000, 1, 2, 0, 0, tolerance_bps=1_000).maximum
+        202400000000
+        """
+        return self.amount * (BPS + self.tolerance_bps) // BPS
 
     def encode(self) -> tuple[Any, ...]:
         """The ``Terms`` tuple for the contract, validated."""
@@ -181,7 +194,6 @@ class Presentation:
         }
 
 
-_CHANGE_AMOUNT, _CHANGE_EXPIRY, _CHANGE_LATEST_SHIPMENT, _CHANGE_TERMS_HASH = 1, 2, 4, 8
 _EVENTS = (
     "CreditApplied", "CreditIssued", "CreditAdvised", "CreditConfirmed", "AmendmentIssued", "AmendmentAccepted",
     "AmendmentRejected", "AmendmentConfirmationDeclined", "DocumentsPresented", "PresentationRefused",
@@ -194,7 +206,7 @@ def _anchor_ref(document: Any) -> bytes:
     if isinstance(document, tuple):
         if len(document) != 2:
             raise InputError("a presented document is an anchor id or a (document, issuer organisation) pair")
-        from .tradedocs import anchor_id
+        from .trade_documents import anchor_id
 
         return anchor_id(document[0], document[1])
     if hasattr(document, "hash") and callable(document.hash):
@@ -223,7 +235,7 @@ class LetterOfCreditClient(ContractClient):
     def escrow_organisation(self) -> int:
         """The registry organisation this contract holds presented bills as (asked once per client)."""
         if self._escrow_org is None:
-            from .registry import RegistryClient
+            from .port_registry import RegistryClient
 
             self._escrow_org = RegistryClient(self.layer, self._call("registry")).org_of(self.address)
         return self._escrow_org
@@ -233,7 +245,7 @@ class LetterOfCreditClient(ContractClient):
     def apply(self, terms: CreditTerms, *, sender: LocalAccount, permit: Any = None) -> int:
         """Apply (applicant): ``sender``'s address pays amount x (1 + tolerance) into escrow in this same
         transaction (refunded if the application is cancelled). Give ``permit`` (a
-        :class:`~portchain.token.SignedPermit`) to authorise it in the same transaction, else approve first."""
+        :class:`~portchain.clients.settlement_token.SignedPermit`) to authorise it in the same transaction, else approve first."""
         encoded = terms.encode()
         if permit is None:
             receipt = self._send(sender, "applyForCredit", encoded)
@@ -269,23 +281,23 @@ class LetterOfCreditClient(ContractClient):
     ) -> Receipt:
         """Issue an amendment (issuing bank). An increase is escrowed only when the payer funds it
         (:meth:`fund_amendment`); until then the beneficiary cannot accept it."""
-        changes = 0
+        changes = AmendmentChange(0)
         values: list[Any] = [0, 0, 0, 0, bytes(32)]
         if amount is not None:
-            changes |= _CHANGE_AMOUNT
+            changes |= AmendmentChange.AMOUNT
             values[1] = to_uint(amount, 96, "amount")
         if expiry is not None:
-            changes |= _CHANGE_EXPIRY
+            changes |= AmendmentChange.EXPIRY
             values[2] = _timestamp(expiry, "expiry")
         if latest_shipment is not None:
-            changes |= _CHANGE_LATEST_SHIPMENT
+            changes |= AmendmentChange.LATEST_SHIPMENT
             values[3] = _timestamp(latest_shipment, "latest shipment date")
         if terms_hash is not None:
-            changes |= _CHANGE_TERMS_HASH
+            changes |= AmendmentChange.TERMS
             values[4] = to_hash32(terms_hash, "terms hash")
         if changes == 0:
             raise InputError("an amendment must change something")
-        values[0] = changes
+        values[0] = int(changes)
         return self._send(sender, "amend", _credit_id(credit), tuple(values))
 
     def fund_amendment(self, credit: int, *, sender: LocalAccount) -> Receipt:
@@ -325,7 +337,7 @@ class LetterOfCreditClient(ContractClient):
         accepts_amendment: int = 0,
     ) -> int:
         """Present documents and the bill (beneficiary). Each document is an anchor id (32 bytes, as
-        :func:`~portchain.tradedocs.anchor_id` gives) or a ``(document or hash, issuer organisation)`` pair.
+        :func:`~portchain.clients.trade_documents.anchor_id` gives) or a ``(document or hash, issuer organisation)`` pair.
         ``accepts_amendment``: the number of the pending amendment this presentation accepts if it complies with it
         (UCP 600 Art. 10(c)); 0 (the default) accepts none, so an amendment issued just before cannot be accepted
         behind the beneficiary's back. ``sender`` signs the bill's endorsement to the credit's escrow off-chain and

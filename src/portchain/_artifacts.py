@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from .compiler import ARTIFACTS_DIR, SOLC_INPUT_FILE
-from .exceptions import ConfigurationError
+from .errors import ConfigurationError
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_artifact(name: str) -> dict[str, Any]:
     """ABI, bytecode, deployed bytecode and metadata of contract ``name``."""
     path = ARTIFACTS_DIR / f"{name}.json"
@@ -19,7 +19,7 @@ def load_artifact(name: str) -> dict[str, Any]:
     return json.loads(path.read_text())
 
 
-@lru_cache(maxsize=None)
+@cache
 def artifact_names() -> tuple[str, ...]:
     """Names of every shipped contract artifact."""
     return tuple(sorted(p.stem for p in ARTIFACTS_DIR.glob("*.json") if p.name != SOLC_INPUT_FILE))

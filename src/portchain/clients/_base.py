@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from eth_account import Account
 from eth_account.datastructures import SignedMessage
 from eth_account.signers.local import LocalAccount
 
-from .artifacts import load_artifact
-from .tx import ContractABI, DecodedEvent, Receipt, TransactionLayer
-from .types import to_address
-
+from .._abi import ContractABI, DecodedEvent
+from .._artifacts import load_artifact
+from ..transactions import Receipt, TransactionLayer
+from ..types import to_address
 
 # Contracts whose address also answers another contract's functions (LetterOfCredit's fallback delegates to its
 # extension): their client ABI is the union of both.
@@ -32,14 +32,14 @@ def merged_abi(name: str) -> list[dict[str, object]]:
     return entries
 
 
-@lru_cache(maxsize=None)
+@cache
 def contract_abi(name: str) -> ContractABI:
     """The parsed ABI of shipped contract ``name`` (with the functions its address delegates)."""
     return ContractABI(merged_abi(name))
 
 
 class ContractClient:
-    """A deployed contract reached through one :class:`~portchain.tx.TransactionLayer`."""
+    """A deployed contract reached through one :class:`~portchain.transactions.TransactionLayer`."""
 
     contract_name = ""
 

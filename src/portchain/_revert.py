@@ -1,0 +1,83 @@
+"""The revert decoder: revert data -> an instance of the matching :mod:`portchain.errors` class.
+
+One exception class per Solidity custom error of the shipped contracts, built from the ABIs in
+``portchain/artifacts`` on first use.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from eth_abi import decode as abi_decode
+from eth_utils import function_signature_to_4byte_selector
+
+from ._abi import abi_type, convert
+from ._artifacts import artifact_names, load_artifact
+from .errors import ContractError, RevertError
+
+__all__ = ["decode_revert", "error_class"]
+
+_ERROR_STRING = "08c379a0"
+_PANIC = "4e487b71"
+_PANIC_CODES = {
+    0x01: "assert failed",
+    0x11: "arithmetic overflow or underflow",
+    0x12: "division by zero",
+    0x21: "invalid enum value",
+    0x31: "pop on empty array",
+    0x32: "array index out of bounds",
+    0x41: "out of memory",
+    0x51: "call to an uninitialised function",
+}
+
+
+@cache
+def _registry() -> tuple[dict[str, tuple[type[ContractError], list[dict[str, Any]]]], dict[str, type[ContractError]]]:
+    by_selector: dict[str, tuple[type[ContractError], list[dict[str, Any]]]] = {}
+    by_name: dict[str, type[ContractError]] = {}
+    for contract in artifact_names():
+        for item in load_artifact(contract)["abi"]:
+            if item.get("type") != "error":
+                continue
+            name = item["name"]
+            signature = f"{name}({','.join(abi_type(p) for p in item['inputs'])})"
+            selector = function_signature_to_4byte_selector(signature).hex()
+            cls = by_name.get(name)
+            if cls is None:
+                doc = f"Solidity error ``{signature}`` (decoded from a revert)."
+                cls = type(name, (ContractError,), {"error_name": name, "__doc__": doc, "__module__": "portchain.errors"})
+                by_name[name] = cls
+            by_selector[selector] = (cls, item["inputs"])
+    return by_selector, by_name
+
+
+def error_class(name: str) -> type[ContractError]:
+    """The exception class of Solidity error ``name``."""
+    try:
+        return _registry()[1][name]
+    except KeyError:
+        raise AttributeError(f"no contract error named {name!r} in the shipped ABIs") from None
+
+
+def decode_revert(data: str | bytes | None) -> ContractError:
+    """Turn revert data into the matching exception instance (not raised)."""
+    if isinstance(data, (bytes, bytearray)):
+        hexdata = bytes(data).hex()
+    else:
+        hexdata = (data or "")[2:] if str(data or "").startswith("0x") else str(data or "")
+    selector, payload = hexdata[:8], bytes.fromhex(hexdata[8:]) if len(hexdata) > 8 else b""
+    if not hexdata:
+        return RevertError("no reason given (empty revert data)", "0x")
+    if selector == _ERROR_STRING:
+        return RevertError(abi_decode(["string"], payload)[0], "0x" + hexdata)
+    if selector == _PANIC:
+        code = abi_decode(["uint256"], payload)[0]
+        return RevertError(f"panic 0x{code:02x}: {_PANIC_CODES.get(code, 'unknown panic')}", "0x" + hexdata)
+    known = _registry()[0].get(selector)
+    if known is None:
+        return RevertError(f"unknown custom error 0x{selector}", "0x" + hexdata)
+    cls, inputs = known
+    values = abi_decode([abi_type(p) for p in inputs], payload) if inputs else ()
+    arguments = {p["name"] or f"arg{i}": convert(p, v) for i, (p, v) in enumerate(zip(inputs, values))}
+    return cls("0x" + selector, arguments, "0x" + hexdata)

@@ -1,0 +1,79 @@
+"""Client of ``CargoRelease``: the terminal gate's one-time pick-up codes (contactless container release)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+from eth_utils import keccak
+
+from ..errors import InputError
+from ..transactions import Receipt
+from ..types import HexLike, to_hash32, to_uint
+from ._base import ContractClient
+from .customs import _id
+
+
+def container_bytes(container: str) -> bytes:
+    """An ISO 6346 container number as the 11 bytes the gate stores."""
+    text = str(container).strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}[UJZ]\d{7}", text):
+        raise InputError(f"container must be an ISO 6346 number such as MSKU9070323, got {container!r}")
+    return text.encode()
+
+
+def pickup_code_hash(container: str, code: bytes) -> bytes:
+    """keccak256(container || code): what the gate stores for a pick-up code."""
+    return keccak(container_bytes(container) + code)
+
+
+@dataclass(frozen=True)
+class PickupAuthorisation:
+    """A one-time pick-up: send ``code`` (hex) to the haulier; only its hash went on-chain."""
+
+    container: str
+    code: str
+    code_hash: bytes
+    receipt: Receipt
+
+
+class GateClient(ContractClient):
+    """Contactless container release: one-time pick-up codes."""
+
+    contract_name = "CargoRelease"
+
+    def authorise(
+        self, declaration: HexLike, bill: HexLike, container: str, *, code: bytes | None = None, sender: LocalAccount
+    ) -> PickupAuthorisation:
+        """Authorise one pick-up of ``container`` (port operator) for the party that surrendered ``bill``; a fresh
+        32-byte secret code unless given. A container has one live code per terminal (revoke it to issue another)."""
+        secret = code if code is not None else secrets.token_bytes(32)
+        if len(secret) != 32:
+            raise InputError("a pick-up code is 32 bytes")
+        code_hash = pickup_code_hash(container, secret)
+        receipt = self._send(
+            sender, "authorise", _id(declaration), to_hash32(bill, "bill id"), container_bytes(container), code_hash
+        )
+        return PickupAuthorisation(container.upper(), "0x" + secret.hex(), code_hash, receipt)
+
+    def verify(self, container: str, code: HexLike, *, sender: LocalAccount) -> Receipt:
+        """At the gate: check the haulier's code for ``container`` and spend it."""
+        return self._send(sender, "verify", container_bytes(container), to_hash32(code, "pick-up code"))
+
+    def revoke(self, code_hash: HexLike, *, sender: LocalAccount) -> Receipt:
+        """The terminal withdraws an unused code (lost, or sent to the wrong haulier)."""
+        return self._send(sender, "revoke", to_hash32(code_hash, "code hash"))
+
+    def pickup(self, operator: int, code_hash: HexLike) -> dict[str, Any]:
+        """Terminal ``operator``'s pick-up with this code hash (each terminal keeps its own)."""
+        (container, found_operator, authorised_at, used_at), declaration = self._call(
+            "pickupOf", to_uint(operator, 32, "operator organisation"), to_hash32(code_hash, "code hash")
+        )
+        operator = found_operator
+        return {
+            "container": bytes(container).decode(), "operator": operator, "authorisedAt": authorised_at,
+            "usedAt": used_at, "declaration": "0x" + bytes(declaration).hex(),
+        }
