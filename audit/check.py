@@ -196,21 +196,30 @@ def main(argv: list[str] | None = None) -> int:
         shown_baseline = args.baseline
 
     if args.write_baseline:
-        entries = []
-        for key, finding in findings.items():
-            old = known.get(key)
-            entries.append(baseline_entry(finding, old["reason"] if old else TODO))
-        write_baseline(args.baseline, entries)
-        added = [k for k in findings if k not in known]
-        dropped = [k for k in known if k not in findings]
-        todo = sum(1 for e in entries if needs_review(e))
-        print(f"audit: wrote {shown_baseline}: {len(entries)} entries ({len(added)} new, {len(dropped)} dropped)")
-        for key in dropped:
-            print(f"  dropped (no longer reported): {key}")
-        if todo:
-            print(f"  {todo} entries say '{TODO}': give each a reason it is accepted, or fix the code")
-        return 0
+        return rewrite_baseline(findings, known, args.baseline, shown_baseline)
+    return check_findings(findings, known, baseline, shown_baseline)
 
+
+def rewrite_baseline(findings: dict[str, Any], known: dict[str, Any], path: Path, shown: Path) -> int:
+    """--write-baseline: keep each reviewed reason, mark new entries TODO, drop what slither no longer reports."""
+    entries = []
+    for key, finding in findings.items():
+        old = known.get(key)
+        entries.append(baseline_entry(finding, old["reason"] if old else TODO))
+    write_baseline(path, entries)
+    added = [k for k in findings if k not in known]
+    dropped = [k for k in known if k not in findings]
+    todo = sum(1 for e in entries if needs_review(e))
+    print(f"audit: wrote {shown}: {len(entries)} entries ({len(added)} new, {len(dropped)} dropped)")
+    for key in dropped:
+        print(f"  dropped (no longer reported): {key}")
+    if todo:
+        print(f"  {todo} entries say '{TODO}': give each a reason it is accepted, or fix the code")
+    return 0
+
+
+def check_findings(findings: dict[str, Any], known: dict[str, Any], baseline: list[Any], shown_baseline: Path) -> int:
+    """The gate: 1 when a High/Medium finding is not in the baseline or a baseline entry has no reviewed reason."""
     counts = {level: sum(1 for f in findings.values() if f["impact"] == level) for level in GATED}
     new = [f for k, f in findings.items() if k not in known]
     stale = [e for k, e in known.items() if k not in findings]
@@ -226,22 +235,27 @@ def main(argv: list[str] | None = None) -> int:
     for entry in todo:
         print(f"error: baseline entry without a reviewed reason: {entry['key']}")
     if new:
-        print(f"\n{len(new)} High/Medium finding(s) not in {shown_baseline}:\n")
-        for finding in sorted(new, key=lambda f: (f["impact"] != "High", f["key"])):
-            print(f"[{finding['impact']}] {finding['key']}")
-            for line in finding["description"].splitlines():
-                print(f"    {line}")
-        print(
-            "\nFix them, or, if one is accepted after review, add its entry (with a one-line reason) to "
-            f"{shown_baseline} ('accepted' list; or run python3 audit/check.py --write-baseline):\n"
-        )
-        for finding in sorted(new, key=lambda f: (f["impact"] != "High", f["key"])):
-            text = json.dumps(baseline_entry(finding), indent=2, ensure_ascii=False)
-            print(textwrap_indent(text) + ",")
+        print_new(new, shown_baseline)
     if new or todo:
         return 1
     print("audit: OK")
     return 0
+
+
+def print_new(new: list[Any], shown_baseline: Path) -> None:
+    """Each new finding, then the baseline entries that would accept them after review."""
+    print(f"\n{len(new)} High/Medium finding(s) not in {shown_baseline}:\n")
+    for finding in sorted(new, key=lambda f: (f["impact"] != "High", f["key"])):
+        print(f"[{finding['impact']}] {finding['key']}")
+        for line in finding["description"].splitlines():
+            print(f"    {line}")
+    print(
+        "\nFix them, or, if one is accepted after review, add its entry (with a one-line reason) to "
+        f"{shown_baseline} ('accepted' list; or run python3 audit/check.py --write-baseline):\n"
+    )
+    for finding in sorted(new, key=lambda f: (f["impact"] != "High", f["key"])):
+        text = json.dumps(baseline_entry(finding), indent=2, ensure_ascii=False)
+        print(textwrap_indent(text) + ",")
 
 
 def textwrap_indent(text: str, prefix: str = "    ") -> str:

@@ -24,7 +24,9 @@ from portchain.documents.trade import (
 
 DAY = 86_400
 UNIT = 10**6  # the settlement token has 6 decimals
-ALL_DOCS = [DocType.COMMERCIAL_INVOICE, DocType.PACKING_LIST, DocType.CERTIFICATE_OF_ORIGIN, DocType.INSURANCE_CERTIFICATE]
+ALL_DOCS = [
+    DocType.COMMERCIAL_INVOICE, DocType.PACKING_LIST, DocType.CERTIFICATE_OF_ORIGIN, DocType.INSURANCE_CERTIFICATE,
+]
 
 
 class Trade:
@@ -49,7 +51,9 @@ class Trade:
     def _bank(self, name: str, country: str):  # type: ignore[no-untyped-def]
         account = Account.create()
         self.port.fund(account.address)
-        onboarded = self.port.registry.onboard(name, name + " id", country, [Role.BANK], [account.address], sender=self.admin)
+        onboarded = self.port.registry.onboard(
+            name, name + " id", country, [Role.BANK], [account.address], sender=self.admin
+        )
         return type("Bank", (), {"account": account, "address": account.address, "org_id": onboarded.org_id})
 
     def now(self) -> int:
@@ -85,7 +89,9 @@ class Trade:
     def shipped_bill(self, shipped_at: int | None = None) -> bytes:
         """A to-order bill held by the beneficiary, shipped on board; its id is the one `draft` returned."""
         bol = self.port.bol
-        bill = bol.draft(os.urandom(32), BillKind.TO_ORDER, shipper=self.beneficiary.org_id, sender=self.carrier.account)
+        bill = bol.draft(
+            os.urandom(32), BillKind.TO_ORDER, shipper=self.beneficiary.org_id, sender=self.carrier.account
+        )
         bol.approve(bill, sender=self.beneficiary.account)
         bol.issue(bill, sender=self.carrier.account)
         bol.record_milestone(bill, "shipped-on-board", shipped_at or self.now() - DAY, sender=self.carrier.account)
@@ -94,10 +100,13 @@ class Trade:
     def documents(self, bill: bytes, tag: str = "1", kinds=tuple(ALL_DOCS)) -> list:  # type: ignore[no-untyped-def]
         """Each kind anchored by the organisation that issues it; ``(document, issuer org id)`` pairs."""
         makers = {
-            DocType.COMMERCIAL_INVOICE: (lambda: sample_commercial_invoice(invoice_number=f"INV-{tag}"), self.beneficiary),
+            DocType.COMMERCIAL_INVOICE:
+                (lambda: sample_commercial_invoice(invoice_number=f"INV-{tag}"), self.beneficiary),
             DocType.PACKING_LIST: (lambda: sample_packing_list(packing_list_number=f"PL-{tag}"), self.beneficiary),
-            DocType.CERTIFICATE_OF_ORIGIN: (lambda: sample_certificate_of_origin(certificate_number=f"CO-{tag}"), self.inspector),
-            DocType.INSURANCE_CERTIFICATE: (lambda: sample_insurance_certificate(certificate_number=f"INS-{tag}"), self.insurer),
+            DocType.CERTIFICATE_OF_ORIGIN:
+                (lambda: sample_certificate_of_origin(certificate_number=f"CO-{tag}"), self.inspector),
+            DocType.INSURANCE_CERTIFICATE:
+                (lambda: sample_insurance_certificate(certificate_number=f"INS-{tag}"), self.insurer),
         }
         documents = []
         for kind in kinds:

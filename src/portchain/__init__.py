@@ -1,19 +1,35 @@
-"""portchain: a blockchain-based digital port.
+"""portchain: a blockchain-based digital port. The whole public API is on this screen; modules and names that
+start with ``_`` are internal.
 
-Public API (everything else is internal)::
+>>> import portchain
+>>> portchain.Role.parse("carrier"), portchain.BillKind.parse("to-order")
+(<Role.CARRIER: 0>, <BillKind.TO_ORDER: 0>)
 
-    portchain.connect(network)      -> Port: .registry, .bol, .deploy(), .deployer, .fund(), .snapshot(), .revert()
-    portchain.Role, OrgStatus       participant roles and organisation statuses
-    portchain.BillKind, BillState   bill of lading types and states (AmendmentReason, Milestone)
-    portchain.errors                one exception class per Solidity custom error (errors.NotASigner ...)
-    portchain.PortchainError        root of every exception; InputError, ConfigurationError, ContractError ...
-    portchain.AnvilNode             start/stop a local Anvil
-    portchain.compile_project       compile contracts/ (cached)
+Connect: ``portchain.connect(network) -> Port`` with one client per contract (``port.registry``, ``.bol``, ``.docs``,
+``.lc``, ``.token``, ``.customs``, ``.gate``, ``.rebates``), its ``deployer``, ``deploy()``, ``fund()``,
+``snapshot()``/``revert()``. Clients live in :mod:`portchain.clients`, one module per contract. Off-chain documents
+(transport document, invoice, packing list, certificates; canonical hashing; the local store) are in
+:mod:`portchain.documents`. Errors: :mod:`portchain.errors`, rooted at :class:`PortchainError`; every Solidity
+custom error is ``portchain.errors.<Name>``. Scenarios: :mod:`portchain.scenario`; actions: :mod:`portchain.actions`.
 """
 
 from . import errors
-from .clients.bill_of_lading import BillOfLadingClient, BillStatus
-from .clients.port_registry import Organisation, RegistryClient
+from .clients import (
+    BillOfLadingClient,
+    BillStatus,
+    CreditTerms,
+    CustomsClient,
+    Declaration,
+    GateClient,
+    Item,
+    LetterOfCreditClient,
+    Organisation,
+    PickupAuthorisation,
+    RebatesClient,
+    RegistryClient,
+    TokenClient,
+    TradeDocumentsClient,
+)
 from .compiler import compile_project
 from .errors import (
     ChainConnectionError,
@@ -32,38 +48,38 @@ from .errors import (
 from .node import AnvilNode
 from .port import Port, connect
 from .transactions import Receipt
-from .types import AmendmentReason, BillKind, BillState, Milestone, OrgStatus, Role
+from .types import (
+    AmendmentChange,
+    AmendmentReason,
+    BillKind,
+    BillState,
+    CreditState,
+    DeclarationKind,
+    DeclarationStatus,
+    Discrepancy,
+    DocType,
+    Lane,
+    Milestone,
+    OrgStatus,
+    PresentationState,
+    Role,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "AmendmentReason",
-    "AnvilNode",
-    "BillKind",
-    "BillOfLadingClient",
-    "BillState",
-    "BillStatus",
-    "ChainConnectionError",
-    "CompilationError",
-    "ConfigurationError",
-    "ContractError",
-    "DeploymentError",
-    "InputError",
-    "Milestone",
-    "MissingKeyError",
-    "NodeError",
-    "OrgStatus",
-    "Organisation",
-    "Port",
-    "PortchainError",
-    "Receipt",
-    "RegistryClient",
+    # connect
+    "connect", "Port", "AnvilNode", "compile_project", "Receipt",
+    # clients, one per contract, and the values they take and return
+    "RegistryClient", "Organisation", "BillOfLadingClient", "BillStatus", "TradeDocumentsClient",
+    "LetterOfCreditClient", "CreditTerms", "TokenClient", "CustomsClient", "Declaration", "Item", "GateClient",
+    "PickupAuthorisation", "RebatesClient",
+    # domain types
+    "Role", "OrgStatus", "BillKind", "BillState", "AmendmentReason", "Milestone", "DocType", "CreditState",
+    "PresentationState", "Discrepancy", "AmendmentChange", "DeclarationKind", "DeclarationStatus", "Lane",
+    # errors
+    "errors", "PortchainError", "InputError", "ConfigurationError", "UnknownNetworkError", "MissingKeyError",
+    "CompilationError", "ChainConnectionError", "NodeError", "DeploymentError", "TransactionError", "ContractError",
     "RevertError",
-    "Role",
-    "TransactionError",
-    "UnknownNetworkError",
-    "compile_project",
-    "connect",
-    "errors",
     "__version__",
-]
+]  # fmt: skip

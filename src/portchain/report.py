@@ -14,7 +14,9 @@ can be written without a chain::
         chain_id=31337,
         parties=(PartyLine("exporter", "SHIPPER", "CN", 2), PartyLine("carrier", "CARRIER", "DK", 3)),
         timeline=(
-            TimelineEntry(1, "carrier", "CARRIER", "bol.issue", "0x" + "ab" * 32, 88_000, "bill ISSUED, holder exporter"),
+            TimelineEntry(
+                1, "carrier", "CARRIER", "bol.issue", "0x" + "ab" * 32, 88_000, "bill ISSUED, holder exporter"
+            ),
             TimelineEntry(2, "exporter", "SHIPPER", "chain.travel", None, 0, "22 days later"),
         ),
         wall_seconds=3.2,
@@ -231,7 +233,7 @@ def format_timeline(run: ScenarioRun, *, width: int = 120) -> str:
         text = fixed + gap + _clip(tail, room) if room > 0 and tail else fixed
         return _clip(text.rstrip(), width)
 
-    body = [line(row, _state_text(entry)) for row, entry in zip(cells, entries)]
+    body = [line(row, _state_text(entry)) for row, entry in zip(cells, entries, strict=True)]
     header = line(heads, "state")
     rule = "-" * min(width, max(len(text) for text in [header, *body]))
     return "\n".join([header, rule, *body, _clip(_totals_line(run), width)])
@@ -277,7 +279,8 @@ def write_markdown(run: ScenarioRun, path: Path, png_name: str | None) -> Path:
         ("wall time", _wall(run.wall_seconds)),
     ]
     if times:
-        summary.append(("chain time", f"{_utc(min(times))} to {_utc(max(times))} UTC ({_span(max(times) - min(times))})"))
+        span = _span(max(times) - min(times))
+        summary.append(("chain time", f"{_utc(min(times))} to {_utc(max(times))} UTC ({span})"))
     out += ["## Summary", ""] + _table(("run", ""), summary, "lr") + [""]
 
     out += ["## Parties", ""]
@@ -356,12 +359,91 @@ def figure_size(steps: int, lanes: int) -> tuple[float, float]:
     return width, height
 
 
+_PALETTE = [
+    "#cfe2f3", "#d9ead3", "#fff2cc", "#e6d9f2", "#fce5cd", "#d0e0e3", "#f4cccc",
+    "#ead1dc", "#c9daf8", "#d9d2e9", "#fde9c9", "#d2f0e0", "#e8e8c8",
+]  # fmt: skip
+_REFUSED_FACE, _REFUSED_EDGE = "#f8d0d0", "#b22222"
+_IDLE_FACE, _EDGE = "#f2f2f2", "#4a4a4a"
+_BAR_COLOUR = "#4a78a8"
+
+
+def _box_halves(entries: list[TimelineEntry], step_inches: float, font: float) -> dict[int, float]:
+    """Half the width of each step's box (in steps): as wide as its label needs, but never reaching a neighbouring
+    step of the same lane."""
+    half: dict[int, float] = {}
+    for k, entry in enumerate(entries):
+        crowded = any(
+            0 <= j < len(entries) and entries[j].actor == entry.actor and abs(entries[j].index - entry.index) == 1
+            for j in (k - 1, k + 1)
+        )
+        need = (len(entry.short_action) * font * 0.62 / 72 + 0.1) / step_inches
+        half[entry.index] = min(max(need, 0.78), 0.86 if crowded else 1.7) / 2
+    return half
+
+
+def _box_style(entry: TimelineEntry, lane_colour: str) -> tuple[str, str, str | None, str]:
+    """(face, border, hatch, line style) of a step's box: refused, sent, or no transaction."""
+    if entry.refused:
+        return _REFUSED_FACE, _REFUSED_EDGE, "////", "solid"
+    if entry.tx_hash:
+        return lane_colour, _EDGE, None, "solid"
+    return _IDLE_FACE, "#7a7a7a", None, "dashed"
+
+
+def _draw_arrows(
+    ax: Axes, entries: list[TimelineEntry], lane_of: dict[str, int], half: dict[int, float], box_h: float
+) -> None:
+    """Thin arrows from each step to the next: edge to edge within a lane, top/bottom to bottom/top across lanes."""
+    for before, after in zip(entries, entries[1:], strict=False):
+        y0, y1 = lane_of[before.actor], lane_of[after.actor]
+        if y0 == y1:
+            start, end = (before.index + half[before.index], float(y0)), (after.index - half[after.index], float(y1))
+        else:
+            down = 1 if y1 > y0 else -1
+            start, end = (before.index, y0 + down * box_h / 2), (after.index, y1 - down * box_h / 2)
+        ax.annotate(
+            "",
+            xy=end,
+            xytext=start,
+            arrowprops={"arrowstyle": "-|>", "color": "#9a9a9a", "linewidth": 0.6, "mutation_scale": 6,
+                        "shrinkA": 0, "shrinkB": 0},
+            zorder=1,
+        )  # fmt: skip
+
+
+def _draw_gas(ax: Axes, run: ScenarioRun, entries: list[TimelineEntry], first: int) -> None:
+    """Gas per step: bars only for steps that sent a transaction."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    sent = [e for e in entries if e.tx_hash]
+    ax.bar(
+        [e.index for e in sent],
+        [e.gas for e in sent],
+        width=0.7,
+        color=[_REFUSED_EDGE if e.refused else _BAR_COLOUR for e in sent],
+        zorder=2,
+    )
+    ax.set_title(
+        f"gas per step: total {run.total_gas:,} in {run.transactions} transactions", fontsize=9, loc="left"
+    )
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{int(value):,}"))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+    ax.set_ylim(bottom=0)
+    ax.grid(axis="y", color="#e4e4e4", linewidth=0.6, zorder=0)
+    ax.tick_params(labelsize=7)
+    ax.set_xlabel("step", fontsize=8)
+    tick_every = 1 if len(entries) <= 80 else 5
+    ax.set_xticks([e.index for e in entries if (e.index - first) % tick_every == 0])
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
 def write_swimlane_png(run: ScenarioRun, path: Path) -> Path:
     """Draw who did what when (one lane per party) above the gas of every step; save it as a PNG at ``path``."""
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyBboxPatch, Patch
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     path = Path(path)
     lanes = _lanes(run)
@@ -370,13 +452,7 @@ def write_swimlane_png(run: ScenarioRun, path: Path) -> Path:
     steps = len(entries)
     width, height = figure_size(steps, len(lanes))
 
-    palette = [
-        "#cfe2f3", "#d9ead3", "#fff2cc", "#e6d9f2", "#fce5cd", "#d0e0e3", "#f4cccc",
-        "#ead1dc", "#c9daf8", "#d9d2e9", "#fde9c9", "#d2f0e0", "#e8e8c8",
-    ]  # fmt: skip
-    refused_face, refused_edge = "#f8d0d0", "#b22222"
-    idle_face, edge = "#f2f2f2", "#4a4a4a"
-    bar_colour = "#4a78a8"
+    palette, refused_face, refused_edge, idle_face, edge = _PALETTE, _REFUSED_FACE, _REFUSED_EDGE, _IDLE_FACE, _EDGE
 
     fig = Figure(figsize=(width, height), dpi=DPI)
     lane_inches = INCHES_PER_LANE * max(len(lanes), 1)
@@ -406,44 +482,17 @@ def write_swimlane_png(run: ScenarioRun, path: Path) -> Path:
     step_inches = axis_inches / max(last - first + 1.4, 1.0)
     font = 6.5
     box_h = 0.7
-    half: dict[int, float] = {}
-    for k, entry in enumerate(entries):
-        crowded = any(
-            0 <= j < steps and entries[j].actor == entry.actor and abs(entries[j].index - entry.index) == 1
-            for j in (k - 1, k + 1)
-        )
-        need = (len(entry.short_action) * font * 0.62 / 72 + 0.1) / step_inches
-        half[entry.index] = min(max(need, 0.78), 0.86 if crowded else 1.7) / 2
+    half = _box_halves(entries, step_inches, font)
 
     def label(entry: TimelineEntry) -> str:
         room = int((2 * half[entry.index] * step_inches - 0.06) * 72 / (font * 0.62))
         return _clip(entry.short_action, max(room, 3))
 
-    # thin arrows from each step to the next: edge to edge within a lane, top/bottom to bottom/top across lanes
-    for before, after in zip(entries, entries[1:]):
-        y0, y1 = lane_of[before.actor], lane_of[after.actor]
-        if y0 == y1:
-            start, end = (before.index + half[before.index], y0), (after.index - half[after.index], y1)
-        else:
-            down = 1 if y1 > y0 else -1
-            start, end = (before.index, y0 + down * box_h / 2), (after.index, y1 - down * box_h / 2)
-        lanes_ax.annotate(
-            "",
-            xy=end,
-            xytext=start,
-            arrowprops={"arrowstyle": "-|>", "color": "#9a9a9a", "linewidth": 0.6, "mutation_scale": 6,
-                        "shrinkA": 0, "shrinkB": 0},
-            zorder=1,
-        )  # fmt: skip
+    _draw_arrows(lanes_ax, entries, lane_of, half, box_h)
 
     for entry in entries:
         lane = lane_of[entry.actor]
-        if entry.refused:
-            face, border, hatch, style = refused_face, refused_edge, "////", "solid"
-        elif entry.tx_hash:
-            face, border, hatch, style = palette[lane % len(palette)], edge, None, "solid"
-        else:
-            face, border, hatch, style = idle_face, "#7a7a7a", None, "dashed"
+        face, border, hatch, style = _box_style(entry, palette[lane % len(palette)])
         w = 2 * half[entry.index]
         box = FancyBboxPatch(
             (entry.index - w / 2, lane - box_h / 2),
@@ -483,28 +532,7 @@ def write_swimlane_png(run: ScenarioRun, path: Path) -> Path:
         f"{run.title or run.name}  ({run.network}, chain {run.chain_id})", fontsize=11, loc="right", pad=6
     )
 
-    # gas per step: bars only for steps that sent a transaction
-    sent = [e for e in entries if e.tx_hash]
-    gas_ax.bar(
-        [e.index for e in sent],
-        [e.gas for e in sent],
-        width=0.7,
-        color=[refused_edge if e.refused else bar_colour for e in sent],
-        zorder=2,
-    )
-    gas_ax.set_title(
-        f"gas per step: total {run.total_gas:,} in {run.transactions} transactions", fontsize=9, loc="left"
-    )
-    gas_ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{int(value):,}"))
-    gas_ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
-    gas_ax.set_ylim(bottom=0)
-    gas_ax.grid(axis="y", color="#e4e4e4", linewidth=0.6, zorder=0)
-    gas_ax.tick_params(labelsize=7)
-    gas_ax.set_xlabel("step", fontsize=8)
-    tick_every = 1 if steps <= 80 else 5
-    gas_ax.set_xticks([e.index for e in entries if (e.index - first) % tick_every == 0])
-    for side in ("top", "right"):
-        gas_ax.spines[side].set_visible(False)
+    _draw_gas(gas_ax, run, entries, first)
 
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)

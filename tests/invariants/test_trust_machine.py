@@ -53,6 +53,7 @@ of what ran are printed at the end (``pytest -s``).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import time
@@ -169,7 +170,7 @@ STATS: Counter[str] = Counter()
 EXAMPLE_LENGTHS: list[int] = []
 
 
-class Violation(AssertionError):
+class ViolationError(AssertionError):
     """A safety or liveness property of the trust model does not hold."""
 
 
@@ -179,7 +180,7 @@ def h(text: str) -> bytes:
 
 def ensure(condition: bool, message: str) -> None:
     if not condition:
-        raise Violation(message)
+        raise ViolationError(message)
 
 
 # -- the world: the suite, the cast, the tokens; built once per pytest run ------------------------------------------
@@ -317,12 +318,12 @@ class World:
         fn = self.erc20.function("balanceOf")
         keys = [(t, a) for t in TOKENS for a in self.tracked]
         data = self.reader.run([(self.token_address[t], fn.encode([a])) for t, a in keys])
-        return {k: int(fn.decode(d)) for k, d in zip(keys, data)}
+        return {k: int(fn.decode(d)) for k, d in zip(keys, data, strict=True)}
 
     def read_supply(self) -> dict[str, int]:
         fn = self.erc20.function("totalSupply")
         data = self.reader.run([(self.token_address[t], fn.encode([])) for t in TOKENS])
-        return {t: int(fn.decode(d)) for t, d in zip(TOKENS, data)}
+        return {t: int(fn.decode(d)) for t, d in zip(TOKENS, data, strict=True)}
 
     def close(self) -> None:
         self.layer.request("anvil_removeBlockTimestampInterval", [])
@@ -436,10 +437,8 @@ UNDER_EXAMINATION = st.sampled_from(["under-examination"] * 3 + ["any"])
 
 def say(text: str) -> None:
     """A line for the printed failing example (nothing while the base trade is built, outside any example)."""
-    try:
+    with contextlib.suppress(InvalidArgument):
         note(text)
-    except InvalidArgument:
-        pass
 
 
 def step(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -687,9 +686,9 @@ class TrustMachine(RuleBasedStateMachine):
             result = call()
         except ContractError as exc:
             if isinstance(exc, RevertError) and exc.reason != "recipient blocked":
-                raise Violation(f"{self.ctx.rule} by {sender}: not a decoded refusal but {exc}") from exc
+                raise ViolationError(f"{self.ctx.rule} by {sender}: not a decoded refusal but {exc}") from exc
             if must:
-                raise Violation(f"an exit was refused: {self.ctx.rule} by {sender}: {exc}") from exc
+                raise ViolationError(f"an exit was refused: {self.ctx.rule} by {sender}: {exc}") from exc
             STATS["refused"] += 1
             STATS[f"refused {self.ctx.rule}: {type(exc).__name__}"] += 1
             return REFUSED
@@ -1600,7 +1599,7 @@ class TrustMachine(RuleBasedStateMachine):
         fn = w.lc.abi.function("owedTo")
         keys = [(t, self.a(n).address.lower()) for t in TOKENS for n in BLOCKABLE]
         data = w.reader.run([(w.lc.address, fn.encode([w.token_address[t], a])) for t, a in keys])
-        for key, raw in zip(keys, data):
+        for key, raw in zip(keys, data, strict=True):
             ensure(int(fn.decode(raw)) == self.owed[key], f"held for {w.tracked[key[1]]}: chain {int(fn.decode(raw))}, "
                                                           f"events {self.owed[key]}")
         ensure(sum(self.owed.values()) == sum(self.owed[k] for k in keys), "a payment is held for an unknown account")
@@ -1825,7 +1824,7 @@ class TrustMachine(RuleBasedStateMachine):
                     self.act(holder.name, lambda: bol.surrender_for_delivery(bill.id, sender=holder.account),
                              must=True)
             self.read_views()
-        raise Violation(f"bill {bill.n} did not reach a terminal state: {self.bv[bill.id]}")
+        raise ViolationError(f"bill {bill.n} did not reach a terminal state: {self.bv[bill.id]}")
 
 
 def test_trust_machine(port, parties, admin, deploy_fixture) -> None:  # type: ignore[no-untyped-def]
