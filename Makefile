@@ -24,7 +24,7 @@ $(NPM_STAMP): package.json package-lock.json
 demo: setup  ## deploy the suite to a local Anvil it starts itself and onboard one organisation per role
 	$(BIN)/portchain demo
 
-test: setup  ## run the whole test suite (doctests too) against a real Anvil
+test: setup lint  ## lint and type-check, then run the whole test suite (doctests too) against a real Anvil
 	$(BIN)/python -m pytest -q
 
 lint: setup  ## ruff (rules in pyproject.toml) on src and tests, mypy --strict on src

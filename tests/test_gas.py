@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -40,3 +41,12 @@ def test_report_has_every_operation(report: dict[str, int]) -> None:
 @pytest.mark.parametrize("operation", sorted(BARS))
 def test_gas_bar_holds(report: dict[str, int], operation: str) -> None:
     assert report[operation] <= BARS[operation], f"{operation} uses {report[operation]:,} gas, bar {BARS[operation]:,}"
+
+
+def test_report_matches_the_snapshot(report: dict[str, int]) -> None:
+    """The harness is deterministic (fixed chain times and codes), so any change in gas is a change in the contracts
+    or in what the SDK sends: review it, then refresh with `portchain gas --json > tests/gas_snapshot.json`."""
+    snapshot = json.loads((Path(__file__).parent / "gas_snapshot.json").read_text(encoding="utf-8"))
+    changed = {op: (snapshot.get(op), gas) for op, gas in report.items() if snapshot.get(op) != gas}
+    gone = sorted(set(snapshot) - set(report))
+    assert not changed and not gone, f"gas changed (snapshot, now): {changed}; no longer measured: {gone}"

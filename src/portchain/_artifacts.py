@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from typing import Any
 
-from .compiler import ARTIFACTS_DIR, SOLC_INPUT_FILE
+from .compiler import ARTIFACTS_DIR, SOLC_INPUT_FILE, json_object
 from .errors import ConfigurationError
 
 
@@ -16,7 +15,7 @@ def load_artifact(name: str) -> dict[str, Any]:
     path = ARTIFACTS_DIR / f"{name}.json"
     if not path.is_file():
         raise ConfigurationError(f"no compiled artifact for {name}: run `portchain compile`")
-    return json.loads(path.read_text())
+    return json_object(path.read_text())
 
 
 @cache
@@ -27,7 +26,7 @@ def artifact_names() -> tuple[str, ...]:
 
 def load_solc_input() -> dict[str, Any]:
     """The standard-JSON input the shipped artifacts were compiled from."""
-    return json.loads((ARTIFACTS_DIR / SOLC_INPUT_FILE).read_text())
+    return json_object((ARTIFACTS_DIR / SOLC_INPUT_FILE).read_text())
 
 
 def clear_cache() -> None:

@@ -7,12 +7,13 @@ One exception class per Solidity custom error of the shipped contracts, built fr
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import cast
 
-from eth_abi import decode as abi_decode
-from eth_utils import function_signature_to_4byte_selector
+from eth_abi.abi import decode as abi_decode
+from eth_typing import ABIError
+from eth_utils.abi import abi_to_signature, function_signature_to_4byte_selector
 
-from ._abi import abi_type, convert
+from ._abi import Param, decode_values
 from ._artifacts import artifact_names, load_artifact
 from .errors import ContractError, RevertError
 
@@ -33,20 +34,22 @@ _PANIC_CODES = {
 
 
 @cache
-def _registry() -> tuple[dict[str, tuple[type[ContractError], list[dict[str, Any]]]], dict[str, type[ContractError]]]:
-    by_selector: dict[str, tuple[type[ContractError], list[dict[str, Any]]]] = {}
+def _registry() -> tuple[dict[str, tuple[type[ContractError], list[Param]]], dict[str, type[ContractError]]]:
+    """(selector hex -> (exception class, inputs), Solidity name -> exception class) of every shipped error."""
+    by_selector: dict[str, tuple[type[ContractError], list[Param]]] = {}
     by_name: dict[str, type[ContractError]] = {}
     for contract in artifact_names():
         for item in load_artifact(contract)["abi"]:
             if item.get("type") != "error":
                 continue
             name = item["name"]
-            signature = f"{name}({','.join(abi_type(p) for p in item['inputs'])})"
+            signature = abi_to_signature(cast(ABIError, item))
             selector = function_signature_to_4byte_selector(signature).hex()
             cls = by_name.get(name)
             if cls is None:
                 doc = f"Solidity error ``{signature}`` (decoded from a revert)."
-                cls = type(name, (ContractError,), {"error_name": name, "__doc__": doc, "__module__": "portchain.errors"})
+                attributes = {"error_name": name, "__doc__": doc, "__module__": "portchain.errors"}
+                cls = type(name, (ContractError,), attributes)
                 by_name[name] = cls
             by_selector[selector] = (cls, item["inputs"])
     return by_selector, by_name
@@ -78,6 +81,6 @@ def decode_revert(data: str | bytes | None) -> ContractError:
     if known is None:
         return RevertError(f"unknown custom error 0x{selector}", "0x" + hexdata)
     cls, inputs = known
-    values = abi_decode([abi_type(p) for p in inputs], payload) if inputs else ()
-    arguments = {p["name"] or f"arg{i}": convert(p, v) for i, (p, v) in enumerate(zip(inputs, values))}
+    values = decode_values(inputs, payload)
+    arguments = {p["name"] or f"arg{i}": v for i, (p, v) in enumerate(zip(inputs, values, strict=True))}
     return cls("0x" + selector, arguments, "0x" + hexdata)

@@ -122,6 +122,26 @@ def _canonical(data: Any) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
 
+def replace_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` (and its folders) through a temporary file, so no reader sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text)
+    tmp.replace(path)
+
+
+def json_object(text: str | bytes) -> dict[str, Any]:
+    """The JSON object in ``text``; :class:`ValueError` if it is not JSON or holds something else than an object.
+
+    >>> json_object('{"a": 1}')
+    {'a': 1}
+    """
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError(f"expected a JSON object, got {type(data).__name__}")
+    return data
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Compiler executable
 # --------------------------------------------------------------------------------------------------------------
@@ -129,7 +149,9 @@ def _canonical(data: Any) -> str:
 
 def _native_solc() -> Path | None:
     """A native solc of the pinned version: $SOLC_BINARY, py-solc-x's folder, or `solc` on PATH."""
-    candidates = [os.environ.get("SOLC_BINARY"), str(Path.home() / ".solcx" / f"solc-v{SOLC_VERSION}"), shutil.which("solc")]
+    candidates = [
+        os.environ.get("SOLC_BINARY"), str(Path.home() / ".solcx" / f"solc-v{SOLC_VERSION}"), shutil.which("solc"),
+    ]
     for candidate in candidates:
         if not candidate or not Path(candidate).is_file():
             continue
@@ -200,10 +222,13 @@ def _run_solc(executable: Path, solc_input: dict[str, Any]) -> dict[str, Any]:
     try:
         return solcx.compile_standard(solc_input, solc_binary=executable, allow_empty=True)
     except SolcError as exc:
-        try:
-            return json.loads(exc.stdout_data)
-        except (TypeError, ValueError):
-            raise CompilationError([str(exc).strip().splitlines()[0]]) from None
+        # solc reports refused sources as JSON on stdout; anything else is the message's first line
+        if exc.stdout_data:
+            try:
+                return json_object(exc.stdout_data)
+            except ValueError:
+                pass
+        raise CompilationError([str(exc).strip().splitlines()[0]]) from None
 
 
 def _compiler_version(output: dict[str, Any]) -> str:
@@ -223,10 +248,7 @@ def compile_project(root: Path | None = None, *, use_cache: bool = True) -> Comp
     cache_file = root / "build" / "cache" / f"solc-{key}.json"
 
     cached = use_cache and cache_file.is_file()
-    if cached:
-        output = json.loads(cache_file.read_text())
-    else:
-        output = _run_solc(executable, solc_input)
+    output = json_object(cache_file.read_text()) if cached else _run_solc(executable, solc_input)
     diagnostics = output.get("errors", [])
     errors = [_format_diagnostic(d, sources) for d in diagnostics if d.get("severity") == "error"]
     if errors:
@@ -237,10 +259,7 @@ def compile_project(root: Path | None = None, *, use_cache: bool = True) -> Comp
         if d.get("severity") != "error" and str(d.get("sourceLocation", {}).get("file", "")).startswith("contracts/")
     ]
     if not cached:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(output))
-        tmp.replace(cache_file)
+        replace_file(cache_file, json.dumps(output))
 
     solc_hash = input_hash(solc_input)
     version = _compiler_version(output)

@@ -41,7 +41,8 @@ class Network:
     rpc_env: str = ""
 
     def __repr__(self) -> str:
-        return f"Network({self.name}, chain {self.chain_id}, {safe_host(self.rpc_url) if self.rpc_url else 'auto-started anvil'})"
+        where = safe_host(self.rpc_url) if self.rpc_url else "auto-started anvil"
+        return f"Network({self.name}, chain {self.chain_id}, {where})"
 
 
 def safe_host(url: str) -> str:
@@ -123,15 +124,17 @@ def dev_account(index: int) -> LocalAccount:
 @cache
 def _dev_account(index: int) -> LocalAccount:
     Account.enable_unaudited_hdwallet_features()
-    return Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
+    account: LocalAccount = Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
+    return account
 
 
 def account_from_key(key: str) -> LocalAccount:
     """An account from a hex private key; the error never echoes the key."""
     try:
-        return Account.from_key(key.strip())
+        account: LocalAccount = Account.from_key(key.strip())
     except Exception:
         raise InputError("the private key is malformed (expected 32 bytes of hex)") from None
+    return account
 
 
 def account_from_keystore(path: str | Path, password: str) -> LocalAccount:
@@ -144,11 +147,12 @@ def account_from_keystore(path: str | Path, password: str) -> LocalAccount:
     if not isinstance(data, dict) or "crypto" not in data and "Crypto" not in data:
         raise ConfigurationError(f"{path} is not an encrypted keystore (Web3 Secret Storage JSON)")
     try:
-        return Account.from_key(Account.decrypt(data, password))
+        account: LocalAccount = Account.from_key(Account.decrypt(data, password))
     except ValueError:
         raise ConfigurationError(f"wrong password for keystore {path}") from None
     except (KeyError, TypeError):
         raise ConfigurationError(f"{path} is not a readable keystore (Web3 Secret Storage JSON)") from None
+    return account
 
 
 def deployer_account(network: Network) -> LocalAccount:

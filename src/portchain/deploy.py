@@ -19,6 +19,7 @@ from eth_account.signers.local import LocalAccount
 
 from ._artifacts import load_artifact, load_solc_input
 from .clients._base import contract_abi
+from .compiler import json_object, replace_file
 from .errors import DeploymentError
 from .transactions import Receipt, TransactionLayer
 
@@ -55,7 +56,9 @@ def _onboard_escrow(ctx: DeployContext) -> None:
     escrow = ctx.address("LetterOfCredit")
     current = registry.org_of(escrow)
     if current == 0:
-        org_id = registry.onboard_contract("portchain letter-of-credit escrow", "ZZ", ["bank"], escrow, sender=ctx.deployer)
+        org_id = registry.onboard_contract(
+            "portchain letter-of-credit escrow", "ZZ", ["bank"], escrow, sender=ctx.deployer
+        )
         ctx.log(
             f"wired LetterOfCredit: onboarded as contract organisation {org_id} (fixed signer, never suspended) "
             "so it can hold presented bills"
@@ -139,7 +142,7 @@ def load_records(deployments_dir: Path, network: str) -> dict[str, dict[str, Any
         path = folder / f"{spec.name}.json"
         if path.is_file():
             try:
-                records[spec.name] = json.loads(path.read_text())
+                records[spec.name] = json_object(path.read_text())
             except ValueError:
                 raise DeploymentError(f"{path} is not valid JSON: delete it to redeploy") from None
     return records
@@ -235,7 +238,4 @@ def deploy_suite(
 
 
 def _write_json(path: Path, content: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(content, indent=2) + "\n")
-    tmp.replace(path)
+    replace_file(path, json.dumps(content, indent=2) + "\n")

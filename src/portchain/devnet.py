@@ -6,22 +6,46 @@ Used by ``portchain demo``, ``portchain gas`` and the test fixtures, so all thre
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated, Any
 
+import pydantic
 from eth_account.signers.local import LocalAccount
+from pydantic import BeforeValidator
 
+from .clients.port_registry import Onboarded
 from .config import dev_account
 from .port import Port
 from .transactions import Receipt
-from .types import Role
+from .types import Role, to_country, to_unlocode
 
 
-@dataclass(frozen=True)
+def _ports(value: Any) -> tuple[str, ...]:
+    ports = tuple(str(code) for code in value or ())
+    for code in ports:
+        to_unlocode(code)
+    return ports
+
+
+@pydantic.dataclasses.dataclass(frozen=True, config=pydantic.ConfigDict(extra="forbid"))
 class PartySpec:
-    role: Role
+    """An organisation to onboard with one role: the devnet's cast below, and each party of a scenario file (where
+    its name and registration id default to the party's name in the file).
+
+    >>> PartySpec("bank", "Holland Trade Bank N.V.", "NL-KVK-33000001", "nl").country
+    'NL'
+    """
+
+    role: Annotated[Role, BeforeValidator(Role.parse)]
     name: str
     registration_id: str
-    country: str
-    ports: tuple[str, ...] = ()
+    country: Annotated[str, BeforeValidator(lambda value: to_country(value).decode())]
+    ports: Annotated[tuple[str, ...], BeforeValidator(_ports)] = ()
+
+    def onboard(self, port: Port, signer: str) -> Onboarded:
+        """Onboard this organisation with ``signer`` as its signing address (the consortium admin sends it)."""
+        return port.registry.onboard(
+            self.name, self.registration_id, self.country, [self.role], [signer], self.ports, sender=port.deployer
+        )
 
 
 @dataclass(frozen=True)
@@ -56,16 +80,13 @@ PARTIES: tuple[PartySpec, ...] = (
 def onboard_parties(port: Port, specs: tuple[PartySpec, ...] = PARTIES, *, first_account: int = 1) -> dict[Role, Party]:
     """Onboard each spec with development account ``first_account + i`` as its signer (local chains only).
     Specs whose account already signs for an organisation are skipped, so running it twice changes nothing."""
-    admin = port.deployer
     parties = {}
     for i, spec in enumerate(specs):
         account = dev_account(first_account + i)
         if port.registry.org_of(account.address):
             continue
         port.fund(account.address)
-        onboarded = port.registry.onboard(
-            spec.name, spec.registration_id, spec.country, [spec.role], [account.address], spec.ports, sender=admin
-        )
+        onboarded = spec.onboard(port, account.address)
         parties[spec.role] = Party(spec, account, onboarded.org_id, onboarded.receipt)
     return parties
 

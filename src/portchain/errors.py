@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 
@@ -115,7 +116,7 @@ def _show(value: Any) -> str:
         if value and all(0x20 <= b < 0x7F for b in value):
             return value.decode()
         return "0x" + value.hex()
-    if hasattr(value, "name") and isinstance(value, int):
+    if isinstance(value, Enum) and isinstance(value, int):
         return str(value.name)
     return str(value)
 
@@ -135,16 +136,16 @@ class ScenarioError(InputError):
     """A scenario file is unusable; the message names the file, the step and what is wrong."""
 
 
-class ScenarioFailed(PortchainError):
+class ScenarioFailedError(PortchainError):
     """A step did not end as the scenario expected."""
+
+
 
 
 def __getattr__(name: str) -> type[ContractError]:
     """``errors.<SolidityName>``: the exception class of that custom error, built from the shipped ABIs."""
     if name.startswith("__"):
         raise AttributeError(name)
-    from ._revert import (
-        error_class,  # the decoder reads the artifacts; this module stays import-free
-    )
+    from ._revert import error_class  # the decoder reads the artifacts; this module stays import-free
 
     return error_class(name)

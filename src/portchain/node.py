@@ -93,7 +93,8 @@ class AnvilNode:
         args += extra_args or []
         try:
             process = subprocess.Popen(
-                args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+                args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                start_new_session=True,
             )
         except OSError as exc:
             raise NodeError(f"cannot start anvil ({binary}): {exc.strerror}") from None

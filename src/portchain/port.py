@@ -12,10 +12,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from eth_account.signers.local import LocalAccount
 
+from .clients._base import ContractClient
 from .clients.bill_of_lading import BillOfLadingClient
 from .clients.cargo_release import GateClient
 from .clients.customs import CustomsClient
@@ -43,8 +44,37 @@ def default_deployments_dir() -> Path:
         return Path.cwd() / "deployments"
 
 
+C = TypeVar("C", bound=ContractClient)
+
+
+class _Deployed(Generic[C]):
+    """A :class:`Port` attribute: the client of one deployed contract, built on first use from the network's
+    deployment records."""
+
+    def __init__(self, cls: type[C], doc: str) -> None:
+        self.cls = cls
+        self.__doc__ = doc
+
+    @overload
+    def __get__(self, port: None, owner: type[Port]) -> _Deployed[C]: ...
+
+    @overload
+    def __get__(self, port: Port, owner: type[Port]) -> C: ...
+
+    def __get__(self, port: Port | None, owner: type[Port]) -> _Deployed[C] | C:
+        return self if port is None else port._client(self.cls)
+
+
 class Port:
     """A connection to one network: the transaction layer, the deployer account and the contract clients."""
+
+    registry = _Deployed(RegistryClient, "The participant registry.")
+    bol = _Deployed(BillOfLadingClient, "Electronic bills of lading.")
+    docs = _Deployed(TradeDocumentsClient, "Anchors of invoices, packing lists and certificates.")
+    lc = _Deployed(LetterOfCreditClient, "Letters of credit.")
+    customs = _Deployed(CustomsClient, "Customs declarations, tariffs, duties and release.")
+    gate = _Deployed(GateClient, "Contactless container release at the terminal.")
+    rebates = _Deployed(RebatesClient, "Export VAT rebates.")
 
     def __init__(
         self,
@@ -59,7 +89,7 @@ class Port:
         self.node = node
         self.deployments_dir = Path(deployments_dir or default_deployments_dir())
         self._records: dict[str, dict[str, Any]] | None = None
-        self._clients: dict[str, Any] = {}
+        self._clients: dict[str, ContractClient] = {}
 
     def __repr__(self) -> str:
         return f"Port({self.network!r})"
@@ -78,69 +108,37 @@ class Port:
         self._clients.clear()
         return result
 
-    def _client(self, cls: type[Any]) -> Any:
+    def _client(self, cls: type[C]) -> C:
+        """The client of contract ``cls.contract_name`` at its recorded address (built once per deployment)."""
         name = cls.contract_name
-        if name not in self._clients:
-            if self._records is None:
-                self._records = load_records(self.deployments_dir, self.network.name)
-            record = self._records.get(name)
-            if record is None:
-                raise DeploymentError(
-                    f"{name} is not deployed on {self.network.name}: run `portchain deploy --network {self.network.name}`"
-                )
-            if not self.layer.get_code(record["address"]):
-                raise DeploymentError(
-                    f"the records say {name} is at {record['address']} but there is no code there on this chain "
-                    f"(a restarted node?): run `portchain deploy --network {self.network.name}`"
-                )
-            self._clients[name] = cls(self.layer, record["address"], deploy_block=record["receipt"]["blockNumber"])
-        return self._clients[name]
-
-    @property
-    def registry(self) -> RegistryClient:
-        """The participant registry."""
-        return self._client(RegistryClient)  # type: ignore[no-any-return]
-
-    @property
-    def bol(self) -> BillOfLadingClient:
-        """Electronic bills of lading."""
-        return self._client(BillOfLadingClient)  # type: ignore[no-any-return]
-
-    @property
-    def docs(self) -> TradeDocumentsClient:
-        """Anchors of invoices, packing lists and certificates."""
-        return self._client(TradeDocumentsClient)  # type: ignore[no-any-return]
-
-    @property
-    def lc(self) -> LetterOfCreditClient:
-        """Letters of credit."""
-        return self._client(LetterOfCreditClient)  # type: ignore[no-any-return]
-
-    @property
-    def customs(self) -> CustomsClient:
-        """Customs declarations, tariffs, duties and release."""
-        return self._client(CustomsClient)  # type: ignore[no-any-return]
-
-    @property
-    def gate(self) -> GateClient:
-        """Contactless container release at the terminal."""
-        return self._client(GateClient)  # type: ignore[no-any-return]
-
-    @property
-    def rebates(self) -> RebatesClient:
-        """Export VAT rebates."""
-        return self._client(RebatesClient)  # type: ignore[no-any-return]
+        cached = self._clients.get(name)
+        if isinstance(cached, cls):
+            return cached
+        if self._records is None:
+            self._records = load_records(self.deployments_dir, self.network.name)
+        record = self._records.get(name)
+        redeploy = f"run `portchain deploy --network {self.network.name}`"
+        if record is None:
+            raise DeploymentError(f"{name} is not deployed on {self.network.name}: {redeploy}")
+        if not self.layer.get_code(record["address"]):
+            raise DeploymentError(
+                f"the records say {name} is at {record['address']} but there is no code there on this chain "
+                f"(a restarted node?): {redeploy}"
+            )
+        client = cls(self.layer, record["address"], deploy_block=record["receipt"]["blockNumber"])
+        self._clients[name] = client
+        return client
 
     @property
     def token(self) -> TokenClient:
         """The settlement token: $PORTCHAIN_SETTLEMENT_TOKEN if set, else the local SettlementToken deployment."""
-        if "token" not in self._clients:
-            configured = os.environ.get("PORTCHAIN_SETTLEMENT_TOKEN")
-            if configured:
-                self._clients["token"] = TokenClient(self.layer, configured)
-            else:
-                self._clients["token"] = self._client(TokenClient)
-        return self._clients["token"]  # type: ignore[no-any-return]
+        cached = self._clients.get("token")
+        if isinstance(cached, TokenClient):
+            return cached
+        configured = os.environ.get("PORTCHAIN_SETTLEMENT_TOKEN")
+        token = TokenClient(self.layer, configured) if configured else self._client(TokenClient)
+        self._clients["token"] = token
+        return token
 
     # -- local-chain helpers -----------------------------------------------------------------------------------
 

@@ -1,179 +1,201 @@
 """Scripted trade scenarios: YAML files of parties, documents and steps, run through the public SDK.
 
 A scenario names its parties (a role and a jurisdiction each), the documents of the trade (built from the SDK's
-samples, made unique per run), and steps: an actor, an action and its arguments, optionally the refusal the
-step must meet (``expect: ErrorName``) and a name to ``save`` its result under. ``check`` steps and the final
-``outcomes`` assert the state of bills, credits, declarations and balances. The whole file is validated before
-anything is sent; an error names the file, the step and what is wrong.
+samples, made unique per run), and steps: an actor, an action of :data:`portchain.actions.ACTIONS` and its
+arguments, optionally the refusal the step must meet (``expect: ErrorName``) and a name to ``save`` its result under.
+``check`` steps and the final ``outcomes`` assert the state of bills, credits, declarations and balances. The whole
+file is validated (by the pydantic models below) before anything is sent; an error names the file, the step and
+what is wrong:
 
->>> spec = load_scenario("scripts/scenarios/flagship.yaml")          # doctest: +SKIP
->>> result = run_scenario(spec)                                      # starts its own Anvil   # doctest: +SKIP
->>> result.run.total_gas                                                                     # doctest: +SKIP
+>>> import pathlib, tempfile
+>>> bad = pathlib.Path(tempfile.mkdtemp()) / "bad.yaml"
+>>> _ = bad.write_text("title: t\\nparties: {x: {role: bank, country: NL}}\\nsteps: [{actor: y, action: lc.issue}]\\n")
+>>> load_scenario(bad)
+Traceback (most recent call last):
+...
+portchain.errors.ScenarioError: .../bad.yaml: step 1 (lc.issue): unknown actor 'y'; parties are x
+>>> [param.name for param in vocabulary()["token.mint"]]
+['to', 'amount']
+>>> result = run_scenario("scripts/scenarios/flagship.yaml")       # starts its own Anvil   # doctest: +SKIP
+>>> result.run.total_gas                                                                      # doctest: +SKIP
 2941337
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
+import operator
 import os
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    ValidationInfo,
+    create_model,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails
 
+from .actions import ACTIONS, DAY, TRADE_DOCUMENTS, Kind, Outcome, Param
+from .clients.settlement_token import from_units, to_units
+from .devnet import PartySpec
 from .errors import (
     ConfigurationError,
     ContractError,
     InputError,
     PortchainError,
     ScenarioError,
-    ScenarioFailed,
+    ScenarioFailedError,
 )
 from .port import Port, connect
 from .types import Role
 
-DAY = 86_400
-
-
 # ----------------------------------------------------------------------------------------------------------------
-# The vocabulary: actions, their arguments and what each argument refers to
+# The vocabulary: the registry's actions, as far as a scenario can give their arguments, and the check step
 # ----------------------------------------------------------------------------------------------------------------
 
-# Argument kinds: party (an organisation), address (a party's signing address), bill / document / declaration
-# (a document of the scenario), documents (a list of them), amount (token units, decimal), date ("+30d", relative
-# to the scenario's start), ref ($name saved by an earlier step), int, str, bool.
-ARG = dict[str, tuple[str, bool]]  # name -> (kind, required)
-
-
-def _a(**kinds: str) -> ARG:
-    """Argument table: a trailing '?' marks an optional argument."""
-    return {name: (kind.rstrip("?"), not kind.endswith("?")) for name, kind in kinds.items()}
-
-
-ACTIONS: dict[str, ARG] = {
-    "token.mint": _a(to="address", amount="amount"),
-    "token.approve": _a(spender="str", amount="amount"),
-    "token.transfer": _a(to="address", amount="amount"),
-    "bol.draft": _a(bill="document", kind="str", shipper="party", consignee="party?"),
-    "bol.approve": _a(bill="bill"),
-    "bol.issue": _a(bill="bill"),
-    "bol.transfer": _a(bill="bill", to="party"),
-    "bol.endorse": _a(bill="bill", to="party", to_order="bool?"),
-    "bol.blank_endorse": _a(bill="bill"),
-    "bol.reject": _a(bill="bill"),
-    "bol.surrender": _a(bill="bill"),
-    "bol.accept_surrender": _a(bill="bill"),
-    "bol.reject_surrender": _a(bill="bill"),
-    "bol.amend": _a(bill="bill", reason="str"),
-    "bol.accept_amendment": _a(bill="bill", replacement="bill"),
-    "bol.switch_to_paper": _a(bill="bill", paper="document"),
-    "bol.milestone": _a(bill="bill", milestone="str", date="date?"),
-    "doc.anchor": _a(document="document", subject="bill?"),
-    "lc.apply": _a(
-        beneficiary="party", issuing_bank="party", advising_bank="party?", confirming_bank="party?", amount="amount",
-        tolerance_bps="int?", expiry="date", latest_shipment="date", presentation_days="int?", partial="bool?",
-        documents="str?", terms="document?", bill_to_issuer="bool?",
-    ),
-    "lc.issue": _a(credit="ref"),
-    "lc.advise": _a(credit="ref"),
-    "lc.confirm": _a(credit="ref"),
-    "lc.amend": _a(credit="ref", amount="amount?", expiry="date?", latest_shipment="date?"),
-    "lc.accept_amendment": _a(credit="ref", changes="int?"),
-    "lc.reject_amendment": _a(credit="ref"),
-    "lc.present": _a(credit="ref", amount="amount", bill="bill", documents="documents"),
-    "lc.refuse": _a(credit="ref", presentation="ref", discrepancies="str"),
-    "lc.waive": _a(credit="ref", presentation="ref"),
-    "lc.honour": _a(credit="ref", presentation="ref"),
-    "lc.claim": _a(credit="ref", presentation="ref"),
-    "lc.return_documents": _a(credit="ref", presentation="ref"),
-    "lc.expire": _a(credit="ref"),
-    "lc.consent_to_cancellation": _a(credit="ref"),
-    "lc.cancel": _a(credit="ref"),
-    "customs.set_tariff": _a(code="str", rate_bps="int"),
-    "customs.set_vat": _a(rate_bps="int"),
-    "customs.set_treasury": _a(treasury="address"),
-    "customs.lodge": _a(declaration="document", kind="str", country="str", bill="bill?", ucr="str?"),
-    "customs.accept": _a(declaration="declaration"),
-    "customs.reject": _a(declaration="declaration", reason="str?"),
-    "customs.lane": _a(declaration="declaration", lane="str"),
-    "customs.inspect": _a(declaration="declaration", result="str", report="str?"),
-    "customs.require_amendment": _a(declaration="declaration", reason="str?"),
-    "customs.amend": _a(declaration="declaration", replacement="document", bill="bill?"),
-    "customs.assess": _a(declaration="declaration"),
-    "customs.pay": _a(declaration="declaration"),
-    "customs.release": _a(declaration="declaration"),
-    "gate.authorise": _a(declaration="declaration", bill="bill", container="str"),
-    "gate.verify": _a(container="str", code="ref"),
-    "tax.set_treasury": _a(),
-    "tax.rebate_claim": _a(declaration="declaration", bill="bill", invoice="document", amount="amount"),
-    "tax.rebate_approve": _a(claim="ref"),
-    "tax.rebate_reject": _a(claim="ref", reason="str?"),
-    "chain.travel": _a(days="int"),
-    "check": _a(
-        bill="bill?", state="str?", holder="party?", credit="ref?", presentation="ref?", declaration="declaration?",
-        status="str?", balance="party?", amount="amount?",
-    ),
-}
-
-# What a step's `save` stores, by action.
-SAVES = {"lc.apply": "credit", "lc.present": "presentation", "gate.authorise": "code", "tax.rebate_claim": "claim"}
-
-TRADE_TYPES = {
-    "commercial-invoice", "packing-list", "certificate-of-origin", "insurance-certificate", "inspection-certificate",
-}
-# The document types an argument accepts, where the kind alone does not say.
-DOCUMENT_ARGS: dict[tuple[str, str], set[str]] = {
-    ("bol.draft", "bill"): {"transport-document"},
-    ("customs.lodge", "declaration"): {"declaration"},
-    ("customs.amend", "replacement"): {"declaration"},
-    ("doc.anchor", "document"): TRADE_TYPES,
-    ("lc.present", "documents"): TRADE_TYPES,
-    ("bol.switch_to_paper", "paper"): {"paper-bill"},
-    ("tax.rebate_claim", "invoice"): {"commercial-invoice"},
-}
+DOCUMENT_TYPES = ("transport-document", *TRADE_DOCUMENTS, "declaration", "paper-bill")
 SPENDERS = ("lc", "customs", "rebates")
+RESERVED_ACTORS = ("admin", "anyone")  # the consortium admin, and any account (the admin's key signs)
+# Kinds given as `$name`: what an earlier step saved (and so what a step can save).
+REF_KINDS = frozenset({Kind.CREDIT, Kind.PRESENTATION, Kind.CLAIM, Kind.CODE})
+# The document type a bill or declaration argument names, unless the parameter says otherwise.
+_DOCUMENT_OF = {Kind.BILL: ("transport-document",), Kind.DECLARATION: ("declaration",)}
+_STEP_KEYS = ("actor", "action", "expect", "save")
 
-
-def _enum_checks() -> dict[tuple[str, str], Callable[[Any], Any]]:
-    """Arguments whose value must parse as one of the SDK's codes, checked when the file is loaded."""
-    from .documents.trade import DocType
-    from .types import (
-        AmendmentReason,
-        BillKind,
-        DeclarationKind,
-        Discrepancy,
-        InspectionResult,
-        Lane,
-        Milestone,
-        to_country,
-    )
-
-    return {
-        ("bol.draft", "kind"): BillKind.parse,
-        ("bol.amend", "reason"): AmendmentReason.parse,
-        ("bol.milestone", "milestone"): Milestone.parse,
-        ("customs.lodge", "kind"): DeclarationKind.parse,
-        ("customs.lodge", "country"): to_country,
-        ("customs.lane", "lane"): Lane.parse,
-        ("customs.inspect", "result"): InspectionResult.parse,
-        ("lc.refuse", "discrepancies"): Discrepancy.parse_list,
-        ("lc.apply", "documents"): lambda v: [DocType.parse(d) for d in str(v).split(",") if d.strip()],
-    }
-
-
+CHECK: tuple[Param, ...] = (
+    Param("bill", Kind.BILL, "a bill: its state and holder", default=None),
+    Param("state", Kind.STR, "the state expected of the bill, credit or presentation", default=None),
+    Param("holder", Kind.PARTY, "the bill's holder expected", default=None),
+    Param("credit", Kind.CREDIT, "a credit: its state, or a presentation's", default=None),
+    Param("presentation", Kind.PRESENTATION, "a presentation under the credit", default=None),
+    Param("declaration", Kind.DECLARATION, "a declaration: its status", default=None),
+    Param("status", Kind.STR, "the declaration's status expected", default=None),
+    Param("balance", Kind.ADDRESS, "a party whose token balance is checked", default=None),
+    Param("amount", Kind.AMOUNT, "the balance expected", default=None),
+)
+# What a check can name about each subject.
 CHECK_KEYS = {"bill": {"state", "holder"}, "credit": {"state", "presentation"}, "declaration": {"status"},
               "balance": {"amount"}}
 
-DOCUMENT_TYPES = (
-    "transport-document", "commercial-invoice", "packing-list", "certificate-of-origin", "insurance-certificate",
-    "inspection-certificate", "declaration", "paper-bill",
-)
+
+@dataclass(frozen=True)
+class _Names:
+    """The parties and documents a file declares (name -> type), for the checks of the steps that name them."""
+
+    parties: tuple[str, ...]
+    documents: dict[str, Any]
+
+    @classmethod
+    def given_in(cls, data: Any) -> _Names:
+        # Read from the raw file: an unusable party or document is reported before any step that names it.
+        parties = data.get("parties") if isinstance(data, dict) else None
+        documents = data.get("documents") if isinstance(data, dict) else None
+        return cls(
+            tuple(parties) if isinstance(parties, dict) else (),
+            {name: spec.get("type") if isinstance(spec, dict) else spec
+             for name, spec in (documents.items() if isinstance(documents, dict) else ())},
+        )
+
+
+def _party(param: Param, value: Any, names: _Names) -> Any:
+    if not isinstance(value, str) or value not in names.parties:
+        raise ValueError(f"{param.name}: unknown party {value!r}")
+    return value
+
+
+def _spender(param: Param, value: Any, names: _Names) -> Any:
+    if value not in SPENDERS:
+        raise ValueError(f"{param.name}: one of {', '.join(SPENDERS)}, got {value!r}")
+    return value
+
+
+def _document(param: Param, value: Any, names: _Names) -> Any:
+    if param.kind is Kind.DOCUMENTS:
+        if not isinstance(value, list) or any(not isinstance(v, str) or v not in names.documents for v in value):
+            raise ValueError(f"{param.name}: a list of the scenario's documents")
+    elif not isinstance(value, str) or value not in names.documents:
+        raise ValueError(f"{param.name}: unknown document {value!r}")
+    allowed = param.accepts or _DOCUMENT_OF.get(param.kind, ())
+    for name in value if isinstance(value, list) else [value]:
+        if allowed and names.documents[name] not in allowed:
+            wanted = " or ".join(sorted(allowed))
+            raise ValueError(f"{param.name}: {name!r} is a {names.documents[name]}, not a {wanted}")
+    return value
+
+
+def _amount(param: Param, value: Any, names: _Names) -> Any:
+    try:
+        to_units(str(value), 18)  # the token's own decimals are checked once it is known (_check_amounts)
+    except InputError:
+        raise ValueError(f"{param.name}: an amount such as 184000.00, got {value!r}") from None
+    return str(value)
+
+
+def _date(param: Param, value: Any, names: _Names) -> Any:
+    if not re.fullmatch(r"[+-]\d+d|now", str(value)):
+        raise ValueError(f"{param.name}: a date relative to the start, such as +30d, got {value!r}")
+    return str(value)
+
+
+def _ref(param: Param, value: Any, names: _Names) -> Any:
+    if not (isinstance(value, str) and value.startswith("$")):
+        raise ValueError(f"{param.name}: a saved value such as $credit, got {value!r}")
+    return value
+
+
+def _whole(param: Param, value: Any, names: _Names) -> Any:
+    if not isinstance(value, int):
+        raise ValueError(f"{param.name}: a whole number, got {value!r}")
+    return value
+
+
+def _text(param: Param, value: Any, names: _Names) -> Any:
+    # a coded text (a lane, a bill kind ...) may be given by its number; free text is text
+    return value if param.parse is not None else str(value)
+
+
+# Each kind a scenario can give, and its check (which returns the value as the step keeps it).
+_KIND_CHECKS: dict[Kind, Callable[[Param, Any, _Names], Any]] = {
+    Kind.PARTY: _party, Kind.ADDRESS: _party, Kind.ACCOUNT: _party, Kind.SPENDER: _spender,
+    Kind.BILL: _document, Kind.DECLARATION: _document, Kind.DOCUMENT: _document, Kind.DOCUMENTS: _document,
+    Kind.AMOUNT: _amount, Kind.DATE: _date, Kind.CREDIT: _ref, Kind.PRESENTATION: _ref, Kind.CLAIM: _ref,
+    Kind.CODE: _ref, Kind.INT: _whole, Kind.STR: _text, Kind.BOOL: lambda _param, value, _names: bool(value),
+}
+
+
+@functools.cache
+def vocabulary() -> dict[str, tuple[Param, ...]]:
+    """What a scenario can do: every registered action whose required parameters it can give (with the optional
+    ones it can give), and ``check``."""
+    actions = {
+        name: tuple(param for param in action.params if param.kind in _KIND_CHECKS)
+        for name, action in ACTIONS.items()
+        if all(param.kind in _KIND_CHECKS for param in action.params if param.required)
+    }
+    return {**actions, "check": CHECK}
+
+
+def _params(action: str) -> dict[str, Param]:
+    return {param.name: param for param in vocabulary()[action]}
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -181,29 +203,52 @@ DOCUMENT_TYPES = (
 # ----------------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PartySpec:
-    name: str
-    role: Role
-    country: str
-    legal_name: str
-    ports: tuple[str, ...] = ()
+class _GoodsItem(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    hs_code: Any = Field(alias="hsCode")
+    customs_value: Any = Field(alias="customsValue")
+    origin: Any
 
 
-@dataclass(frozen=True)
-class DocumentSpec:
-    name: str
-    type: str
-    fields: dict[str, Any] = field(default_factory=dict)
+class DocumentSpec(BaseModel):
+    """A document of the scenario: its type and the fields it sets in the SDK's sample (a declaration: its items)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    type: Any = Field(default=None, validate_default=True)
+    items: list[_GoodsItem] | None = Field(default=None, validate_default=True)
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: Any) -> Any:
+        if value not in DOCUMENT_TYPES:
+            raise ValueError(f"type must be one of {', '.join(DOCUMENT_TYPES)}")
+        return value
+
+    @field_validator("items")
+    @classmethod
+    def _declared_goods(cls, value: list[_GoodsItem] | None, info: ValidationInfo) -> list[_GoodsItem] | None:
+        if info.data.get("type") == "declaration" and not value:
+            raise ValueError("needs an items list")
+        return value
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        goods = {"items": [item.model_dump(by_alias=True) for item in self.items]} if self.items is not None else {}
+        return {**(self.model_extra or {}), **goods}
 
 
 @dataclass(frozen=True)
 class Step:
+    """One step, numbered from 1 (outcomes after the steps): who does which action with which arguments (as the
+    file gives them), the refusal it must meet and the name its product is saved under."""
+
     index: int
     actor: str
     action: str
     args: dict[str, Any]
-    expect: str | None = None
+    expect: str | None = None  # a contract error's name
     save: str | None = None
 
 
@@ -221,6 +266,228 @@ class Scenario:
         return f"{self.path}" + (f": step {step.index} ({step.action})" if step else "")
 
 
+# ----------------------------------------------------------------------------------------------------------------
+# The file format: pydantic models, one per step's action
+# ----------------------------------------------------------------------------------------------------------------
+
+
+def _names(info: ValidationInfo) -> _Names:
+    names = info.context
+    assert isinstance(names, _Names)  # load_scenario always validates with them
+    return names
+
+
+def _actor(value: Any, info: ValidationInfo) -> Any:
+    parties = _names(info).parties
+    if value not in parties and value not in RESERVED_ACTORS:
+        raise ValueError(f"unknown actor {value!r}; parties are {', '.join(parties)}")
+    return str(value)
+
+
+def _expect(value: Any) -> str | None:
+    if value is None:
+        return None
+    from ._revert import error_class
+
+    try:
+        error_class(str(value))
+    except AttributeError:
+        raise ValueError(f"expect: no contract error named {value!r}") from None
+    return str(value) if value else None
+
+
+def _argument(param: Param) -> Any:
+    """A step argument: its kind's check, then its vocabulary's (a bill kind, a lane ...)."""
+
+    def check(value: Any, info: ValidationInfo) -> Any:
+        value = _KIND_CHECKS[param.kind](param, value, _names(info))
+        if param.parse is not None:
+            try:
+                param.parse(value)
+            except InputError as exc:
+                raise ValueError(f"{param.name}: {exc}") from None
+        return value
+
+    return Annotated[Any, AfterValidator(check)]
+
+
+def _saving(action: str) -> Any:
+    saves = action in ACTIONS and ACTIONS[action].produces in REF_KINDS
+
+    def check(value: Any) -> str | None:
+        if value is not None and not saves:
+            raise ValueError(f"save: {action} returns nothing to save")
+        return str(value) if value else None
+
+    return Annotated[Any, AfterValidator(check)]
+
+
+class _StepModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def to_step(self, index: int, action: str) -> Step:
+        given = [param.name for param in vocabulary()[action] if param.name in self.model_fields_set]
+        return Step(index, str(getattr(self, "actor")), action, {name: getattr(self, name) for name in given},  # noqa: B009
+                    getattr(self, "expect"), getattr(self, "save"))  # noqa: B009 - fields made per action
+
+
+class _CheckModel(_StepModel):
+    @model_validator(mode="after")
+    def _one_subject(self) -> _CheckModel:
+        args = self.model_fields_set - set(_STEP_KEYS)
+        subjects = [key for key in args if key in CHECK_KEYS]
+        used = set().union(*(CHECK_KEYS[key] for key in subjects)) | set(subjects)
+        stray = args - used
+        if not subjects or stray:
+            raise ValueError(f"a check names a bill (state, holder), a credit (state, presentation), a declaration "
+                             f"(status) or a balance (amount); {', '.join(sorted(stray)) or 'nothing'} does not fit")
+        return self
+
+
+def _supplied(action: str) -> set[str]:
+    return set(_SUPPLIED.get(action, {}))
+
+
+def _step_model(action: str, params: tuple[Param, ...]) -> type[_StepModel]:
+    fields: dict[str, Any] = {
+        "action": (str, ...),
+        "actor": (Annotated[Any, AfterValidator(_actor)], Field(default=None, validate_default=True)),
+    }
+    for param in params:
+        given = param.required and param.name not in _supplied(action)
+        fields[param.name] = (_argument(param), ... if given else None)
+    fields["expect"] = (Annotated[Any, AfterValidator(_expect)], None)
+    fields["save"] = (_saving(action), None)
+    base = _CheckModel if action == "check" else _StepModel
+    return create_model(f"Step[{action}]", __base__=base, **fields)
+
+
+def _step_input(raw: Any) -> Any:
+    """A step as given: a mapping with actor and action (``check: {...}`` for a check), of a known action."""
+    if not isinstance(raw, dict):
+        raise ValueError("a step is a mapping with actor and action")
+    if "check" in raw and "action" not in raw:
+        check = raw["check"] if isinstance(raw["check"], dict) else {}
+        raw = {"actor": "anyone", "action": "check", **check}
+    action = raw.get("action")
+    if not isinstance(action, str) or action not in vocabulary():
+        close = [known for known in vocabulary() if action and known.split(".")[-1] == str(action).split(".")[-1]]
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise ValueError(f"unknown action {action!r}{hint}")
+    return raw
+
+
+def _outcome_input(raw: Any) -> Any:
+    return raw if isinstance(raw, dict) and "check" in raw else {"check": raw}
+
+
+class _FileModel(BaseModel):
+    """title, description, parties and documents; the steps' types are made from the vocabulary (_file_model)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: Annotated[str, BeforeValidator(str)]
+    description: Annotated[str, BeforeValidator(lambda text: str(text).strip())] = ""
+    parties: dict[str, PartySpec]
+    documents: dict[str, DocumentSpec] = Field(default_factory=dict)
+    steps: list[Any]
+    outcomes: list[Any] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shape(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise ValueError("a scenario is a mapping with title, parties, documents and steps")
+        unknown = set(data) - set(cls.model_fields)
+        if unknown:
+            raise ValueError(f"unknown top-level keys: {', '.join(sorted(map(str, unknown)))}")
+        for key in ("title", "parties", "steps"):
+            if key not in data:
+                raise ValueError(f"missing '{key}'")
+        return {**data, "steps": data["steps"] or [], "outcomes": data.get("outcomes") or []}
+
+    @field_validator("parties", mode="before")
+    @classmethod
+    def _party_entries(cls, value: Any) -> Any:
+        if not isinstance(value, dict) or not value:
+            raise ValueError("'parties' maps each party's name to its role and country")
+        return {name: _party_entry(str(name), entry) for name, entry in value.items()}
+
+    @field_validator("parties")
+    @classmethod
+    def _not_reserved(cls, value: dict[str, PartySpec]) -> dict[str, PartySpec]:
+        for name in value:
+            if name in RESERVED_ACTORS:
+                raise ValueError(f"'{name}' is reserved (the consortium admin / any account)")
+        return value
+
+    @field_validator("documents", mode="before")
+    @classmethod
+    def _document_entries(cls, value: Any) -> Any:
+        if not isinstance(value or {}, dict):
+            raise ValueError("'documents' maps each document's name to its type")
+        return {name: spec if isinstance(spec, dict) else {"type": spec} for name, spec in (value or {}).items()}
+
+
+def _party_entry(name: str, entry: Any) -> Any:
+    """A party as a file gives it: role, country, and optionally its legal name and ports."""
+    if not isinstance(entry, dict) or "role" not in entry or "country" not in entry:
+        raise ValueError(f"party '{name}' needs a role and a country")
+    extra = set(entry) - {"role", "country", "name", "ports"}
+    if extra:
+        raise ValueError(f"party '{name}': unknown keys {', '.join(sorted(map(str, extra)))}")
+    return {"name": name, **entry, "registration_id": name}  # the run tags both to make them unique
+
+
+@functools.cache
+def _file_model() -> type[_FileModel]:
+    # one model per action, told apart by the step's action (checked first by _step_input)
+    members: list[Any] = [Annotated[_step_model(name, params), Tag(name)] for name, params in vocabulary().items()]
+    alternatives = functools.reduce(operator.or_, members)
+    step = Annotated[
+        alternatives,  # type: ignore[valid-type]  # a type made at run time, from the registry
+        Discriminator(lambda raw: raw.get("action")), BeforeValidator(_step_input),
+    ]
+    outcome = Annotated[step, BeforeValidator(_outcome_input)]
+    return create_model("ScenarioFile", __base__=_FileModel, steps=(list[step], ...),
+                        outcomes=(list[outcome], Field(default_factory=list)))
+
+
+def _explain(path: Path, data: Any, error: ErrorDetails) -> str:
+    """A validation error as the one line a scenario error is: the file, where in it, and what is wrong."""
+    loc, kind = error["loc"], error["type"]
+    detail = str((error.get("ctx") or {}).get("error")) if kind == "value_error" else error["msg"]
+    if len(loc) < 2:
+        return f"{path}: {detail}"
+    if loc[0] == "parties":
+        return f"{path}: party '{loc[1]}': {detail}"
+    if loc[0] == "documents":
+        return f"{path}: {_document_error(str(loc[1]), loc[2:], detail)}"
+    index = int(loc[1]) + 1 + (len(data["steps"] or []) if loc[0] == "outcomes" else 0)
+    return f"{path}: {_step_error(index, loc[2:], kind, detail)}"
+
+
+def _document_error(name: str, loc: tuple[int | str, ...], detail: str) -> str:
+    if loc[:1] == ("items",):
+        if len(loc) > 1:
+            return f"declaration '{name}' items[{loc[1]}] needs hsCode, customsValue, origin"
+        return f"declaration '{name}' needs an items list"
+    return f"document '{name}': {detail}"
+
+
+def _step_error(index: int, loc: tuple[int | str, ...], kind: str, detail: str) -> str:
+    if not loc:  # the step is not a mapping, or not of a known action
+        return f"step {index}: {detail}"
+    action, field_name = str(loc[0]), (str(loc[1]) if len(loc) > 1 else "")
+    where = f"step {index} ({action})"
+    if kind == "missing":
+        return f"{where}: missing argument {field_name!r}"
+    if kind == "extra_forbidden":
+        takes = ", ".join(param.name for param in vocabulary()[action]) or "none"
+        return f"{where}: unknown argument {field_name!r}; {action} takes {takes}"
+    return f"{where}: {detail}"
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file; nothing is sent. Raises :class:`ScenarioError` naming what is wrong."""
     path = Path(path)
@@ -232,160 +499,39 @@ def load_scenario(path: str | Path) -> Scenario:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
         raise ScenarioError(f"{path}:{where} is not valid YAML ({getattr(exc, 'problem', exc)})") from None
-    if not isinstance(data, dict):
-        raise ScenarioError(f"{path}: a scenario is a mapping with title, parties, documents and steps")
-    unknown = set(data) - {"title", "description", "parties", "documents", "steps", "outcomes"}
-    if unknown:
-        raise ScenarioError(f"{path}: unknown top-level keys: {', '.join(sorted(unknown))}")
-    for key in ("title", "parties", "steps"):
-        if key not in data:
-            raise ScenarioError(f"{path}: missing '{key}'")
-    parties = _parse_parties(path, data["parties"])
-    documents = _parse_documents(path, data.get("documents") or {})
-    raw_steps = list(data["steps"] or []) + [{"check": item} if "check" not in item else item
-                                             for item in (data.get("outcomes") or [])]
-    steps = tuple(_parse_step(path, i + 1, raw, parties, documents) for i, raw in enumerate(raw_steps))
-    scenario = Scenario(path, path.stem, str(data["title"]), str(data.get("description", "")).strip(), parties,
-                        documents, steps)
+    try:
+        parsed = _file_model().model_validate(data, context=_Names.given_in(data))
+    except ValidationError as exc:
+        raise ScenarioError(_explain(path, data, exc.errors()[0])) from None
+    given = [*parsed.steps, *parsed.outcomes]
+    steps = tuple(model.to_step(index, model.action) for index, model in enumerate(given, start=1))
+    scenario = Scenario(path, path.stem, parsed.title, parsed.description, parsed.parties, parsed.documents, steps)
     _check_references(scenario)
     return scenario
 
 
-def _parse_parties(path: Path, raw: Any) -> dict[str, PartySpec]:
-    if not isinstance(raw, dict) or not raw:
-        raise ScenarioError(f"{path}: 'parties' maps each party's name to its role and country")
-    parties = {}
-    for name, spec in raw.items():
-        if not isinstance(spec, dict) or "role" not in spec or "country" not in spec:
-            raise ScenarioError(f"{path}: party '{name}' needs a role and a country")
-        extra = set(spec) - {"role", "country", "name", "ports"}
-        if extra:
-            raise ScenarioError(f"{path}: party '{name}': unknown keys {', '.join(sorted(extra))}")
-        try:
-            role = Role.parse(spec["role"])
-            from .types import to_country, to_unlocode
-
-            to_country(spec["country"])
-            ports = tuple(str(p) for p in spec.get("ports") or ())
-            for port_code in ports:
-                to_unlocode(port_code)
-        except InputError as exc:
-            raise ScenarioError(f"{path}: party '{name}': {exc}") from None
-        if name in ("admin", "anyone"):
-            raise ScenarioError(f"{path}: '{name}' is reserved (the consortium admin / any account)")
-        parties[name] = PartySpec(name, role, str(spec["country"]).upper(), str(spec.get("name", name)), ports)
-    return parties
-
-
-def _parse_documents(path: Path, raw: Any) -> dict[str, DocumentSpec]:
-    if not isinstance(raw, dict):
-        raise ScenarioError(f"{path}: 'documents' maps each document's name to its type")
-    documents = {}
-    for name, spec in raw.items():
-        spec = spec if isinstance(spec, dict) else {"type": spec}
-        kind = spec.get("type")
-        if kind not in DOCUMENT_TYPES:
-            raise ScenarioError(f"{path}: document '{name}': type must be one of {', '.join(DOCUMENT_TYPES)}")
-        if kind == "declaration":
-            items = spec.get("items")
-            if not isinstance(items, list) or not items:
-                raise ScenarioError(f"{path}: declaration '{name}' needs an items list")
-            for i, item in enumerate(items):
-                if not isinstance(item, dict) or set(item) != {"hsCode", "customsValue", "origin"}:
-                    raise ScenarioError(f"{path}: declaration '{name}' items[{i}] needs hsCode, customsValue, origin")
-        documents[name] = DocumentSpec(name, kind, {k: v for k, v in spec.items() if k != "type"})
-    return documents
-
-
-def _parse_step(path: Path, index: int, raw: Any, parties: dict[str, PartySpec],
-                documents: dict[str, DocumentSpec]) -> Step:
-    where = f"{path}: step {index}"
-    if not isinstance(raw, dict):
-        raise ScenarioError(f"{where}: a step is a mapping with actor and action")
-    if "check" in raw and "action" not in raw:
-        raw = {"actor": "anyone", "action": "check", **(raw["check"] or {})}
-    actor, action = raw.get("actor"), raw.get("action")
-    if action not in ACTIONS:
-        close = [a for a in ACTIONS if action and a.split(".")[-1] == str(action).split(".")[-1]]
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        raise ScenarioError(f"{where}: unknown action {action!r}{hint}")
-    where = f"{where} ({action})"
-    if actor not in parties and actor not in ("admin", "anyone"):
-        raise ScenarioError(f"{where}: unknown actor {actor!r}; parties are {', '.join(parties)}")
-    args = {k: v for k, v in raw.items() if k not in ("actor", "action", "expect", "save")}
-    table = ACTIONS[action]
-    for name in args:
-        if name not in table:
-            raise ScenarioError(f"{where}: unknown argument {name!r}; {action} takes {', '.join(table) or 'none'}")
-    for name, (_, required) in table.items():
-        if required and name not in args:
-            raise ScenarioError(f"{where}: missing argument {name!r}")
-    for name, value in args.items():
-        kind = table[name][0]
-        if kind in ("party", "address") and value not in parties:
-            raise ScenarioError(f"{where}: {name}: unknown party {value!r}")
-        if kind in ("bill", "document", "declaration") and value not in documents:
-            raise ScenarioError(f"{where}: {name}: unknown document {value!r}")
-        if kind == "documents":
-            if not isinstance(value, list) or any(v not in documents for v in value):
-                raise ScenarioError(f"{where}: {name}: a list of the scenario's documents")
-        allowed = DOCUMENT_ARGS.get((action, name)) or {"bill": {"transport-document"},
-                                                        "declaration": {"declaration"}}.get(kind)
-        for doc in (value if kind == "documents" else [value] if kind in ("bill", "document", "declaration") else []):
-            if allowed and documents[doc].type not in allowed:
-                raise ScenarioError(f"{where}: {name}: {doc!r} is a {documents[doc].type}, not a "
-                                    f"{' or '.join(sorted(allowed))}")
-        check = _enum_checks().get((action, name))
-        if check is not None:
-            try:
-                check(value)
-            except InputError as exc:
-                raise ScenarioError(f"{where}: {name}: {exc}") from None
-        if action == "token.approve" and name == "spender" and value not in SPENDERS:
-            raise ScenarioError(f"{where}: spender: one of {', '.join(SPENDERS)}, got {value!r}")
-        if kind == "ref" and not (isinstance(value, str) and value.startswith("$")):
-            raise ScenarioError(f"{where}: {name}: a saved value such as $credit, got {value!r}")
-        if kind == "date" and not re.fullmatch(r"[+-]\d+d|now", str(value)):
-            raise ScenarioError(f"{where}: {name}: a date relative to the start, such as +30d, got {value!r}")
-        if kind == "amount":
-            from .clients.settlement_token import to_units
-
-            try:
-                to_units(str(value), 18)
-            except InputError:
-                raise ScenarioError(f"{where}: {name}: an amount such as 184000.00, got {value!r}") from None
-        if kind == "int" and not isinstance(value, int):
-            raise ScenarioError(f"{where}: {name}: a whole number, got {value!r}")
-    expect = raw.get("expect")
-    if expect is not None:
-        from ._revert import error_class
-
-        try:
-            error_class(str(expect))
-        except AttributeError:
-            raise ScenarioError(f"{where}: expect: no contract error named {expect!r}") from None
-    if action == "check":
-        subjects = [k for k in args if k in CHECK_KEYS]
-        used = set().union(*(CHECK_KEYS[k] for k in subjects)) | set(subjects) if subjects else set()
-        stray = set(args) - used
-        if not subjects or stray:
-            raise ScenarioError(f"{where}: a check names a bill (state, holder), a credit (state, presentation), a "
-                                f"declaration (status) or a balance (amount); {', '.join(sorted(stray)) or 'nothing'} "
-                                "does not fit")
-    save = raw.get("save")
-    if save is not None and action not in SAVES:
-        raise ScenarioError(f"{where}: save: {action} returns nothing to save")
-    return Step(index, str(actor), str(action), args, str(expect) if expect else None, str(save) if save else None)
-
-
 def _check_references(scenario: Scenario) -> None:
+    """Each $name is saved by an earlier step."""
     saved: set[str] = set()
     for step in scenario.steps:
+        params = _params(step.action)
         for name, value in step.args.items():
-            if ACTIONS[step.action][name][0] == "ref" and value[1:] not in saved:
+            if params[name].kind in REF_KINDS and value[1:] not in saved:
                 raise ScenarioError(f"{scenario.where(step)}: {name}: {value} is not saved by an earlier step")
         if step.save:
             saved.add(step.save)
+
+
+def _check_amounts(scenario: Scenario, decimals: int) -> None:
+    """Every amount must fit the token's decimals: checked before anything is sent."""
+    for step in scenario.steps:
+        params = _params(step.action)
+        for name, value in step.args.items():
+            if params[name].kind is Kind.AMOUNT:
+                try:
+                    to_units(str(value), decimals)
+                except InputError as exc:
+                    raise ScenarioError(f"{scenario.where(step)}: {name}: {exc}") from None
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -402,6 +548,9 @@ class ScenarioResult:
     refusals: int
 
 
+Resolve = Callable[[Step, Any], Any]
+
+
 class _Runner:
     def __init__(self, port: Port, scenario: Scenario, tag: str, timeline: bool, log: Callable[[Any], None]) -> None:
         self.port, self.scenario, self.tag, self.want_timeline, self.log = port, scenario, tag, timeline, log
@@ -416,6 +565,23 @@ class _Runner:
         self.start = port.layer.block_timestamp()
         self.decimals = port.token.decimals
         self.timeline: list[Any] = []
+        saved: Resolve = lambda _step, ref: self.saved[ref[1:]]  # noqa: E731
+        given: Resolve = lambda _step, value: value  # noqa: E731
+        # How a scenario's argument becomes the SDK value its action takes, by kind.
+        self.resolve: dict[Kind, Resolve] = {
+            Kind.PARTY: lambda _step, name: self.orgs[name],
+            Kind.ADDRESS: lambda _step, name: self.accounts[name].address,
+            Kind.ACCOUNT: lambda _step, name: self.accounts[name],
+            Kind.SPENDER: lambda _step, name: getattr(port, name).address,
+            Kind.BILL: self._bill,
+            Kind.DECLARATION: self._declaration,
+            Kind.DOCUMENT: lambda _step, name: self.documents[name],
+            Kind.DOCUMENTS: self._anchored,
+            Kind.AMOUNT: lambda _step, text: to_units(str(text), self.decimals),
+            Kind.DATE: lambda _step, text: self.start + (0 if text == "now" else int(text[:-1]) * DAY),
+            Kind.CREDIT: saved, Kind.PRESENTATION: saved, Kind.CLAIM: saved, Kind.CODE: saved,
+            Kind.INT: given, Kind.STR: given, Kind.BOOL: given,
+        }
 
     # -- setup -------------------------------------------------------------------------------------------------------
 
@@ -426,37 +592,36 @@ class _Runner:
             raise ConfigurationError(f"PORTCHAIN_SCENARIO_KEYS has no key for: {', '.join(missing)}")
         admin = self.port.deployer
         self.orgs["admin"] = 0
-        for party in self.scenario.parties.values():
-            account = keys.get(party.name) or Account.create()
+        for name, party in self.scenario.parties.items():
+            account = keys.get(name) or Account.create()
             if self.port.network.local:
                 self.port.fund(account.address)
-            onboarded = self.port.registry.onboard(
-                f"{party.legal_name} [{self.tag}]", f"{party.name}-{self.tag}", party.country, [party.role],
-                [account.address], party.ports, sender=admin,
-            )
+            tagged = dataclasses.replace(party, name=f"{party.name} [{self.tag}]",
+                                         registration_id=f"{party.registration_id}-{self.tag}")
+            onboarded = tagged.onboard(self.port, account.address)
             if party.role in (Role.CUSTOMS, Role.TAX):
                 # a rehearsal's own authority acts for its country (the registrar designates it)
                 self.port.registry.designate_authority(party.country, party.role, onboarded.org_id, sender=admin)
-            self.accounts[party.name] = account
-            self.orgs[party.name] = onboarded.org_id
-            self.names_by_org[onboarded.org_id] = party.name
+            self.accounts[name] = account
+            self.orgs[name] = onboarded.org_id
+            self.names_by_org[onboarded.org_id] = name
         self.names_by_org[self.port.lc.escrow_organisation()] = "lc-escrow"
-        for spec in self.scenario.documents.values():
-            self.documents[spec.name] = self._build_document(spec)
+        for name, spec in self.scenario.documents.items():
+            self.documents[name] = self._build_document(name, spec)
 
-    def _build_document(self, spec: DocumentSpec) -> Any:
+    def _build_document(self, name: str, spec: DocumentSpec) -> Any:
         from . import documents as dcsa
         from .documents import trade
 
         tag = self.tag.upper()
-        fields = dict(spec.fields)
+        fields = spec.fields
         if spec.type == "transport-document":
             reference = f"{fields.pop('reference', 'MAEU')}{tag}"[:20]
             return dcsa.sample_transport_document(transport_document_reference=reference, **fields)
         if spec.type == "declaration":
-            return {"reference": f"{spec.name}-{tag}", **fields}
+            return {"reference": f"{name}-{tag}", **fields}
         if spec.type == "paper-bill":
-            return {"paperBill": f"{spec.name}-{tag}", **fields}
+            return {"paperBill": f"{name}-{tag}", **fields}
         makers = {
             "commercial-invoice": (trade.sample_commercial_invoice, "invoice_number"),
             "packing-list": (trade.sample_packing_list, "packing_list_number"),
@@ -465,7 +630,7 @@ class _Runner:
             "inspection-certificate": (trade.sample_inspection_certificate, "certificate_number"),
         }
         make, number_field = makers[spec.type]
-        return make(**{number_field: f"{spec.name.upper()}-{tag}"[:35], **fields})
+        return make(**{number_field: f"{name.upper()}-{tag}"[:35], **fields})
 
     # -- steps -------------------------------------------------------------------------------------------------------
 
@@ -482,22 +647,50 @@ class _Runner:
                     note = f"refused as expected: {exc}"
                     value = None
                 else:
-                    raise ScenarioFailed(f"{self.scenario.where(step)}: refused: {exc}") from exc
-            except ScenarioFailed:
+                    raise ScenarioFailedError(f"{self.scenario.where(step)}: refused: {exc}") from exc
+            except ScenarioFailedError:
                 raise
             except PortchainError as exc:
-                raise ScenarioFailed(f"{self.scenario.where(step)}: {exc}") from exc
+                raise ScenarioFailedError(f"{self.scenario.where(step)}: {exc}") from exc
             else:
                 if step.expect:
-                    raise ScenarioFailed(
+                    raise ScenarioFailedError(
                         f"{self.scenario.where(step)}: expected the refusal {step.expect}, but the step succeeded"
                     )
             if step.save:
                 self.saved[step.save] = value
-            receipt = self.port.layer.last_receipt
             if self.want_timeline:
-                self._record(step, receipt, note)
+                self._record(step, self.port.layer.last_receipt, note)
         return refusals
+
+    def _do(self, step: Step) -> Any:
+        values = self._values(step)
+        if step.action == "check":
+            return self._check(step, values)
+        action = ACTIONS[step.action]
+        outcome = action.run(self.port, self._account(step.actor), values)
+        self._remember(step, outcome)
+        return outcome.value
+
+    def _values(self, step: Step) -> dict[str, Any]:
+        """The step's arguments as SDK values, with those the run supplies when the step leaves them out."""
+        params = _params(step.action)
+        values = {name: self.resolve[params[name].kind](step, value) for name, value in step.args.items()}
+        for name, supply in _SUPPLIED.get(step.action, {}).items():
+            if name not in values:
+                values[name] = supply(self, step)
+        return values
+
+    def _remember(self, step: Step, outcome: Outcome) -> None:
+        """Bills and declarations go by the name of the document they were made from; anchors by their issuer."""
+        if step.action == "doc.anchor":
+            self.anchored_by[step.args["document"]] = self.orgs[step.actor]
+        produces = ACTIONS[step.action].produces
+        made = self.bills if produces is Kind.BILL else self.declarations if produces is Kind.DECLARATION else None
+        if made is not None:
+            params = _params(step.action)
+            made_from = next(name for name in step.args if params[name].kind is Kind.DOCUMENT)
+            made[step.args[made_from]] = outcome.id
 
     def _record(self, step: Step, receipt: Any, note: str) -> None:
         from .report import TimelineEntry
@@ -520,245 +713,87 @@ class _Runner:
                 return f"bill {status.state.name.lower()}, holder {holder}"
             if "credit" in args:
                 credit = self.port.lc.credit(self.saved[args["credit"][1:]])
-                from .clients.settlement_token import from_units
-
                 return f"credit {credit.state.name.lower()}, escrow {from_units(credit.escrowed, self.decimals)}"
             if "declaration" in args and args["declaration"] in self.declarations:
                 view = self.port.customs.declaration(self.declarations[args["declaration"]])
-                return f"declaration {view.status.name.lower()}" + (f", lane {view.lane.name.lower()}" if view.lane else "")
+                lane = f", lane {view.lane.name.lower()}" if view.lane else ""
+                return f"declaration {view.status.name.lower()}{lane}"
         except (PortchainError, KeyError):
             return ""
         return ""
 
     def _account(self, actor: str) -> LocalAccount:
-        if actor in ("admin", "anyone"):
+        if actor in RESERVED_ACTORS:
             return self.port.deployer
         return self.accounts[actor]
 
-    def _resolve(self, step: Step) -> dict[str, Any]:
-        from .clients.settlement_token import to_units
+    def _bill(self, step: Step, name: str) -> bytes:
+        if name not in self.bills:
+            raise ScenarioFailedError(f"{self.scenario.where(step)}: {name} has not been drafted as a bill yet")
+        return self.bills[name]
 
-        out: dict[str, Any] = {}
-        for name, value in step.args.items():
-            kind = ACTIONS[step.action][name][0]
-            if kind == "party":
-                out[name] = self.orgs[value]
-            elif kind == "address":
-                out[name] = self.accounts[value].address
-            elif kind == "bill":
-                if value not in self.bills:
-                    raise ScenarioFailed(f"{self.scenario.where(step)}: {value} has not been drafted as a bill yet")
-                out[name] = self.bills[value]
-            elif kind == "declaration":
-                if value not in self.declarations:
-                    raise ScenarioFailed(f"{self.scenario.where(step)}: {value} has not been lodged yet")
-                out[name] = self.declarations[value]
-            elif kind == "document":
-                out[name] = self.documents[value]
-            elif kind == "documents":
-                out[name] = [self.documents[v] for v in value]
-            elif kind == "amount":
-                out[name] = to_units(str(value), self.decimals)
-            elif kind == "date":
-                out[name] = self.start if value == "now" else self.start + int(str(value)[:-1]) * DAY
-            elif kind == "ref":
-                out[name] = self.saved[value[1:]]
-            else:
-                out[name] = value
-        return out
+    def _declaration(self, step: Step, name: str) -> bytes:
+        if name not in self.declarations:
+            raise ScenarioFailedError(f"{self.scenario.where(step)}: {name} has not been lodged yet")
+        return self.declarations[name]
 
-    def _items(self, document: dict[str, Any]) -> list[Any]:
-        from .clients.customs import Item
-        from .clients.settlement_token import to_units
+    def _anchored(self, step: Step, names: list[str]) -> list[tuple[Any, int]]:
+        # each document by the anchor of the organisation that anchored it (else the presenter's: not anchored)
+        return [(self.documents[name], self.anchored_by.get(name, self.orgs[step.actor])) for name in names]
 
-        return [Item(str(i["hsCode"]), to_units(str(i["customsValue"]), self.decimals), str(i["origin"]))
-                for i in document["items"]]
+    # -- checks ------------------------------------------------------------------------------------------------------
 
-    def _do(self, step: Step) -> Any:  # noqa: C901 - one dispatch table, flat on purpose
-        port, a, who = self.port, self._resolve(step), self._account(step.actor)
-        action = step.action
-        domain, _, verb = action.partition(".")
-        if action == "token.mint":
-            return port.token.mint(a["to"], a["amount"], sender=who)
-        if action == "token.transfer":
-            return port.token.transfer(a["to"], a["amount"], sender=who)
-        if action == "token.approve":
-            spender = {"lc": port.lc, "customs": port.customs, "rebates": port.rebates}[step.args["spender"]].address
-            return port.token.approve(spender, a["amount"], sender=who)
-        if domain == "bol":
-            return self._bol(step, verb, a, who)
-        if action == "doc.anchor":
-            receipt = port.docs.anchor(a["document"], subject=a.get("subject"), sender=who)
-            self.anchored_by[step.args["document"]] = self.orgs[step.actor]
-            return receipt
-        if domain == "lc":
-            return self._lc(step, verb, a, who)
-        if domain in ("customs", "gate", "tax"):
-            return self._customs(step, action, a, who)
-        if action == "chain.travel":
-            if not port.network.local:
-                raise ScenarioFailed(f"{self.scenario.where(step)}: time travel works only on a local chain")
-            port.layer.request("evm_increaseTime", [a["days"] * DAY])
-            port.layer.request("evm_mine", [])
-            return None
-        return self._check(step, a)
-
-    def _bol(self, step: Step, verb: str, a: dict[str, Any], who: LocalAccount) -> Any:
-        bol = self.port.bol
-        if verb == "draft":
-            document = a["bill"]
-            bill = bol.draft(document, step.args["kind"], shipper=a["shipper"], consignee=a.get("consignee", 0), sender=who)
-            self.bills[step.args["bill"]] = bill
-            return bill
-        simple = {
-            "approve": bol.approve, "issue": bol.issue, "blank_endorse": bol.blank_endorse, "reject": bol.reject_transfer,
-            "surrender": bol.surrender_for_delivery, "accept_surrender": bol.accept_surrender,
-            "reject_surrender": bol.reject_surrender,
-        }
-        if verb in simple:
-            return simple[verb](a["bill"], sender=who)
-        if verb == "transfer":
-            return bol.transfer(a["bill"], a["to"], sender=who)
-        if verb == "endorse":
-            return bol.endorse(a["bill"], a["to"], to_order=bool(a.get("to_order")), sender=who)
-        if verb == "amend":
-            return bol.surrender_for_amendment(a["bill"], a["reason"], sender=who)
-        if verb == "accept_amendment":
-            return bol.accept_amendment(a["bill"], a["replacement"], sender=who)
-        if verb == "switch_to_paper":
-            from .documents import document_hash
-
-            return bol.accept_amendment(a["bill"], document_hash(a["paper"]), sender=who)
-        return bol.record_milestone(a["bill"], a["milestone"], a.get("date"), sender=who)
-
-    def _lc(self, step: Step, verb: str, a: dict[str, Any], who: LocalAccount) -> Any:
-        lc = self.port.lc
-        if verb == "apply":
-            from .clients.letter_of_credit import CreditTerms
-            from .documents import document_hash
-
-            terms = CreditTerms(
-                terms_hash=document_hash(a["terms"]) if "terms" in a else document_hash({"credit": self.tag, "step": step.index}),
-                token=self.port.token.address, amount=a["amount"], beneficiary=a["beneficiary"],
-                issuing_bank=a["issuing_bank"], expiry=a["expiry"], latest_shipment=a["latest_shipment"],
-                tolerance_bps=a.get("tolerance_bps", 0), presentation_days=a.get("presentation_days", 21),
-                partial_drawings=bool(a.get("partial")),
-                required_documents=[d for d in str(a.get("documents", "")).split(",") if d.strip()],
-                advising_bank=a.get("advising_bank", 0), confirming_bank=a.get("confirming_bank", 0),
-                bill_to_issuer=bool(a.get("bill_to_issuer")),
-            )
-            maximum = terms.amount * (10_000 + terms.tolerance_bps) // 10_000
-            permit = self.port.token.sign_permit(who, lc.address, maximum, self.port.layer.block_timestamp() + DAY)
-            return lc.apply(terms, sender=who, permit=permit)
-        if verb == "present":
-            # each document by the anchor of the organisation that anchored it (else the beneficiary's: not anchored)
-            documents = [(self.documents[name], self.anchored_by.get(name, self.orgs[step.actor]))
-                         for name in step.args["documents"]]
-            return lc.present(a["credit"], a["amount"], documents, a["bill"], sender=who, bol=self.port.bol)
-        if verb == "issue":
-            return lc.issue(a["credit"], sender=who)
-        if verb == "amend":
-            return lc.amend(a["credit"], amount=a.get("amount"), expiry=a.get("expiry"),
-                            latest_shipment=a.get("latest_shipment"), sender=who)
-        if verb == "accept_amendment":
-            return lc.accept_amendment(a["credit"], changes=a.get("changes"), sender=who)
-        if verb == "refuse":
-            return lc.refuse(a["credit"], a["presentation"], a["discrepancies"], sender=who)
-        if "presentation" in a:
-            return getattr(lc, verb)(a["credit"], a["presentation"], sender=who)
-        return getattr(lc, verb)(a["credit"], sender=who)
-
-    def _customs(self, step: Step, action: str, a: dict[str, Any], who: LocalAccount) -> Any:
-        customs, gate, rebates, token = self.port.customs, self.port.gate, self.port.rebates, self.port.token
-        if action == "customs.set_tariff":
-            return customs.set_tariff_rate(str(a["code"]), a["rate_bps"], sender=who)
-        if action == "customs.set_vat":
-            return customs.set_vat_rate(a["rate_bps"], sender=who)
-        if action == "customs.set_treasury":
-            # the authority nominates, and the treasury party accepts with its own key
-            customs.nominate_treasury(a["treasury"], token.address, sender=who)
-            country = self.scenario.parties[step.actor].country
-            return customs.accept_treasury(country, sender=self.accounts[step.args["treasury"]])
-        if action == "customs.lodge":
-            document = a["declaration"]
-            declaration = customs.lodge(step.args["kind"], step.args["country"], document, self._items(document),
-                                        ucr=str(a.get("ucr", "")), bill=a.get("bill"), sender=who)
-            self.declarations[step.args["declaration"]] = declaration
-            return declaration
-        if action == "customs.amend":
-            document = a["replacement"]
-            declaration = customs.amend(a["declaration"], document, self._items(document), bill=a.get("bill"), sender=who)
-            self.declarations[step.args["replacement"]] = declaration
-            return declaration
-        if action == "customs.assess":
-            document = self.documents[step.args["declaration"]]
-            return customs.assess(a["declaration"], document, self._items(document), sender=who)
-        if action == "customs.pay":
-            due = customs.amount_due(a["declaration"])
-            permit = token.sign_permit(who, customs.address, due, self.port.layer.block_timestamp() + DAY)
-            return customs.pay(a["declaration"], sender=who, permit=permit)
-        if action == "customs.lane":
-            return customs.assign_lane(a["declaration"], a["lane"], sender=who)
-        if action == "customs.inspect":
-            return customs.record_inspection(a["declaration"], a["result"], str(a.get("report", "")), sender=who)
-        if action in ("customs.reject", "customs.require_amendment"):
-            method = customs.reject if action == "customs.reject" else customs.require_amendment
-            return method(a["declaration"], str(a.get("reason", "")), sender=who)
-        if action in ("customs.accept", "customs.release"):
-            return getattr(customs, action.split(".")[1])(a["declaration"], sender=who)
-        if action == "gate.authorise":
-            return gate.authorise(a["declaration"], a["bill"], a["container"], sender=who).code
-        if action == "gate.verify":
-            return gate.verify(a["container"], a["code"], sender=who)
-        if action == "tax.set_treasury":
-            # the tax authority pays rebates from its own address: it nominates, accepts and approves
-            rebates.nominate_treasury(who.address, token.address, sender=who)
-            rebates.accept_treasury(self.scenario.parties[step.actor].country, sender=who)
-            return token.approve(rebates.address, 2**256 - 1, sender=who)
-        if action == "tax.rebate_claim":
-            return rebates.claim(a["declaration"], a["bill"], a["invoice"], a["amount"], sender=who)
-        if action == "tax.rebate_approve":
-            return rebates.approve(a["claim"], sender=who)
-        return rebates.reject(a["claim"], str(a.get("reason", "")), sender=who)
-
-    def _check(self, step: Step, a: dict[str, Any]) -> None:
+    def _check(self, step: Step, values: dict[str, Any]) -> None:
         where = self.scenario.where(step)
-        if "bill" in a:
-            status = self.port.bol.status(a["bill"])
-            if "state" in a and status.state.name != str(a["state"]).upper():
-                raise ScenarioFailed(f"{where}: bill is {status.state.name}, expected {a['state']}")
-            if "holder" in a and status.holder != a["holder"]:
-                raise ScenarioFailed(f"{where}: bill is held by {self.names_by_org.get(status.holder, status.holder)}, "
-                                     f"expected {step.args['holder']}")
-        if "credit" in a and "presentation" in a:
-            presentation = self.port.lc.presentation(a["credit"], a["presentation"])
-            if "state" in a and presentation.state.name != str(a["state"]).upper():
-                raise ScenarioFailed(f"{where}: presentation is {presentation.state.name}, expected {a['state']}")
-        elif "credit" in a:
-            credit = self.port.lc.credit(a["credit"])
-            if "state" in a and credit.state.name != str(a["state"]).upper():
-                raise ScenarioFailed(f"{where}: credit is {credit.state.name}, expected {a['state']}")
-        if "declaration" in a:
-            view = self.port.customs.declaration(a["declaration"])
-            if "status" in a and view.status.name != str(a["status"]).upper():
-                raise ScenarioFailed(f"{where}: declaration is {view.status.name}, expected {a['status']}")
-        if "balance" in a:
-            address = self.accounts[step.args["balance"]].address
-            balance = self.port.token.balance_of(address)
-            if balance != a.get("amount", balance):
-                from .clients.settlement_token import from_units
+        if "bill" in values:
+            self._check_bill(where, step, values)
+        if "credit" in values:
+            self._check_credit(where, values)
+        if "declaration" in values:
+            view = self.port.customs.declaration(values["declaration"])
+            if "status" in values and view.status.name != str(values["status"]).upper():
+                raise ScenarioFailedError(f"{where}: declaration is {view.status.name}, expected {values['status']}")
+        if "balance" in values:
+            balance = self.port.token.balance_of(values["balance"])
+            if balance != values.get("amount", balance):
+                held = from_units(balance, self.decimals)
+                expected = step.args["amount"]
+                raise ScenarioFailedError(f"{where}: {step.args['balance']} holds {held}, expected {expected}")
 
-                raise ScenarioFailed(f"{where}: {step.args['balance']} holds {from_units(balance, self.decimals)}, "
-                                     f"expected {step.args['amount']}")
-        return None
+    def _check_bill(self, where: str, step: Step, values: dict[str, Any]) -> None:
+        status = self.port.bol.status(values["bill"])
+        if "state" in values and status.state.name != str(values["state"]).upper():
+            raise ScenarioFailedError(f"{where}: bill is {status.state.name}, expected {values['state']}")
+        if "holder" in values and status.holder != values["holder"]:
+            holder = self.names_by_org.get(status.holder, status.holder)
+            raise ScenarioFailedError(f"{where}: bill is held by {holder}, expected {step.args['holder']}")
+
+    def _check_credit(self, where: str, values: dict[str, Any]) -> None:
+        if "presentation" in values:
+            presentation = self.port.lc.presentation(values["credit"], values["presentation"])
+            what, state = "presentation", presentation.state.name
+        else:
+            what, state = "credit", self.port.lc.credit(values["credit"]).state.name
+        if "state" in values and state != str(values["state"]).upper():
+            raise ScenarioFailedError(f"{where}: {what} is {state}, expected {values['state']}")
 
     def result(self, wall: float, refusals: int) -> ScenarioResult:
         from .report import PartyLine, ScenarioRun
 
-        parties = tuple(PartyLine(p.name, p.role.name, p.country, self.orgs[p.name]) for p in self.scenario.parties.values())
+        parties = tuple(PartyLine(name, party.role.name, party.country, self.orgs[name])
+                        for name, party in self.scenario.parties.items())
         run = ScenarioRun(self.scenario.name, self.scenario.title, self.scenario.description, self.port.network.name,
                           self.port.layer.chain_id, parties, tuple(self.timeline), wall)
         return ScenarioResult(run, dict(self.saved), refusals)
+
+
+# Arguments a step may leave out because the run supplies them.
+_SUPPLIED: dict[str, dict[str, Callable[[_Runner, Step], Any]]] = {
+    # full terms unique to the run and the step, so that runs on one chain never share them
+    "lc.apply": {"terms": lambda runner, step: {"credit": runner.tag, "step": step.index}},
+    # the declaration's own document, as it was lodged
+    "customs.assess": {"document": lambda runner, step: runner.documents[step.args["declaration"]]},
+}
 
 
 def _scenario_keys(port: Port) -> dict[str, LocalAccount]:
@@ -779,21 +814,7 @@ def _scenario_keys(port: Port) -> dict[str, LocalAccount]:
         raise ConfigurationError(f"cannot read PORTCHAIN_SCENARIO_KEYS file {path}") from None
     if not isinstance(raw, dict):
         raise ConfigurationError(f"PORTCHAIN_SCENARIO_KEYS file {path} must map party names to keys")
-    keys = {name: account_from_key(key) for name, key in raw.items()}
-    return keys
-
-
-def _check_amounts(scenario: Scenario, decimals: int) -> None:
-    """Every amount must fit the token's decimals: checked before anything is sent."""
-    from .clients.settlement_token import to_units
-
-    for step in scenario.steps:
-        for name, value in step.args.items():
-            if ACTIONS[step.action][name][0] == "amount":
-                try:
-                    to_units(str(value), decimals)
-                except InputError as exc:
-                    raise ScenarioError(f"{scenario.where(step)}: {name}: {exc}") from None
+    return {name: account_from_key(key) for name, key in raw.items()}
 
 
 def run_scenario(
@@ -810,7 +831,8 @@ def run_scenario(
     if port is None:
         import tempfile
 
-        with tempfile.TemporaryDirectory() as records, connect("anvil", deployments_dir=records, fresh_node=True) as own:
+        with tempfile.TemporaryDirectory() as records, \
+                connect("anvil", deployments_dir=records, fresh_node=True) as own:
             own.deploy()
             return run_scenario(spec, own, tag=tag, timeline=timeline, log=log)
     _check_amounts(spec, port.token.decimals)

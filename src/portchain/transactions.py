@@ -14,8 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
-from eth_utils import to_checksum_address
+from eth_account.types import TransactionDictType
+from eth_typing import HexStr
+from eth_utils.address import to_checksum_address
 from web3 import HTTPProvider, Web3
+from web3.types import RPCEndpoint
 
 from ._revert import decode_revert
 from .errors import ChainConnectionError, ContractError, TransactionError
@@ -77,22 +80,21 @@ class TransactionLayer:
 
     def raw_request(self, method: str, params: list[Any]) -> dict[str, Any]:
         try:
-            return dict(self.w3.provider.make_request(method, params))  # type: ignore[arg-type]
+            return dict(self.w3.provider.make_request(RPCEndpoint(method), params))
         except ValueError:  # an HTML error page, a proxy's answer: not JSON-RPC
             raise ChainConnectionError(f"the endpoint at {self._host()} did not answer JSON-RPC") from None
         except OSError as exc:
             status = getattr(getattr(exc, "response", None), "status_code", None)
             if status is not None:
                 raise ChainConnectionError(f"the RPC endpoint at {self._host()} answered HTTP {status}") from None
-            raise ChainConnectionError(
-                f"cannot reach the RPC endpoint at {self._host()}: {exc.__class__.__name__}"
-            ) from None
+            raise self._unreachable(exc) from None
         except Exception as exc:  # requests' exceptions are OSError subclasses; anything else is a bad answer
             if "Connection" in exc.__class__.__name__ or "Timeout" in exc.__class__.__name__:
-                raise ChainConnectionError(
-                    f"cannot reach the RPC endpoint at {self._host()}: {exc.__class__.__name__}"
-                ) from None
+                raise self._unreachable(exc) from None
             raise
+
+    def _unreachable(self, exc: Exception) -> ChainConnectionError:
+        return ChainConnectionError(f"cannot reach the RPC endpoint at {self._host()}: {exc.__class__.__name__}")
 
     @property
     def chain_id(self) -> int:
@@ -119,9 +121,12 @@ class TransactionLayer:
     def get_code(self, address: str) -> bytes:
         return bytes.fromhex(self.request("eth_getCode", [address, "latest"])[2:])
 
-    def get_logs(self, address: str, topics: list[Any], from_block: int, to_block: int | str = "latest") -> list[dict[str, Any]]:
+    def get_logs(
+        self, address: str, topics: list[Any], from_block: int, to_block: int | str = "latest"
+    ) -> list[dict[str, Any]]:
         to = hex(to_block) if isinstance(to_block, int) else to_block
-        return list(self.request("eth_getLogs", [{"address": address, "topics": topics, "fromBlock": hex(from_block), "toBlock": to}]))
+        query = {"address": address, "topics": topics, "fromBlock": hex(from_block), "toBlock": to}
+        return list(self.request("eth_getLogs", [query]))
 
     # -- writes ----------------------------------------------------------------------------------------------
 
@@ -147,7 +152,7 @@ class TransactionLayer:
                 raise self._revert_from(response["error"], "estimate")
             gas = int(int(response["result"], 16) * GAS_MARGIN)
         max_fee, tip = self._fees_now()
-        unsigned = {
+        unsigned: TransactionDictType = {
             "type": 2,
             "chainId": self.chain_id,
             "gas": gas,
@@ -157,7 +162,7 @@ class TransactionLayer:
             "data": data,
         }
         if to is not None:
-            unsigned["to"] = to
+            unsigned["to"] = HexStr(to)
         for attempt in (1, 2):
             unsigned["nonce"] = self._next_nonce(sender.address)
             signed = sender.sign_transaction(unsigned)
@@ -179,7 +184,9 @@ class TransactionLayer:
             tx_hash=tx_hash,
             block_number=int(receipt["blockNumber"], 16),
             gas_used=int(receipt["gasUsed"], 16),
-            contract_address=to_checksum_address(receipt["contractAddress"]) if receipt.get("contractAddress") else None,
+            contract_address=(
+                to_checksum_address(receipt["contractAddress"]) if receipt.get("contractAddress") else None
+            ),
             logs=receipt["logs"],
             raw=receipt,
         )

@@ -15,12 +15,14 @@ portchain.errors.InputError: document hash must be 32 bytes (64 hex digits), got
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from enum import IntEnum, IntFlag
-from typing import Any, Union
+from typing import Any
 
-from eth_abi import encode as abi_encode
-from eth_utils import is_checksum_address, is_hex_address, keccak, to_checksum_address
+from eth_abi.abi import encode as abi_encode
+from eth_utils.address import is_checksum_address, is_hex_address, to_checksum_address
+from eth_utils.crypto import keccak
 from typing_extensions import Self
 
 from .errors import InputError
@@ -28,8 +30,31 @@ from .errors import InputError
 BPS = 10_000  # basis points in one: rates, tolerances
 
 
-class Role(IntEnum):
-    """Participant roles, in the order of ``IPortRegistry.Role``."""
+class _ParsableEnum(IntEnum):
+    @classmethod
+    def parse(cls, value: object) -> Self:
+        """A member from its name (any case, dashes for underscores) or number; anything else (another number,
+        name or type) is refused with :class:`InputError` naming the valid ones."""
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            if value in cls._value2member_map_:
+                return cls(value)
+        else:
+            key = str(value).strip().upper().replace("-", "_").replace(" ", "_")
+            if key in cls.__members__:
+                return cls[key]
+        raise InputError(cls._unknown(value))
+
+    @classmethod
+    def _unknown(cls, value: object) -> str:
+        names = ", ".join(m.name.lower().replace("_", "-") for m in cls)
+        return f"unknown {cls.__name__} {value!r}; one of: {names}"
+
+
+class Role(_ParsableEnum):
+    """Participant roles, in the order of ``IPortRegistry.Role``; :meth:`parse` takes a name (any case,
+    ``port-operator`` too) or a number."""
 
     CARRIER = 0
     SHIPPER = 1
@@ -43,21 +68,10 @@ class Role(IntEnum):
     INSPECTOR = 9
 
     @classmethod
-    def parse(cls, value: Role | str | int) -> Role:
-        """A role from its name (any case, ``port-operator`` too) or number."""
-        if isinstance(value, Role):
-            return value
+    def _unknown(cls, value: object) -> str:
         if isinstance(value, int):
-            try:
-                return cls(value)
-            except ValueError:
-                raise InputError(f"unknown role number {value}") from None
-        key = str(value).strip().upper().replace("-", "_")
-        try:
-            return cls[key]
-        except KeyError:
-            names = ", ".join(r.name for r in cls)
-            raise InputError(f"unknown role {value!r}; roles are {names}") from None
+            return f"unknown role number {value}"
+        return f"unknown role {value!r}; roles are {', '.join(r.name for r in cls)}"
 
 
 class OrgStatus(IntEnum):
@@ -84,7 +98,7 @@ def roles_from_mask(mask: int) -> list[Role]:
     return [role for role in Role if mask >> role & 1]
 
 
-HexLike = Union[str, bytes]
+HexLike = str | bytes
 
 
 def to_address(value: str, what: str = "address") -> str:
@@ -137,7 +151,8 @@ def to_uint(value: int, bits: int, what: str) -> int:
     return value
 
 
-_ISO6346_LETTERS = {letter: n for letter, n in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", (n for n in range(10, 39) if n % 11))}
+# ISO 6346 letter values: A=10 onwards, skipping the multiples of 11.
+_ISO6346_LETTERS = dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", (n for n in range(10, 39) if n % 11), strict=True))
 
 
 def iso6346_check_digit(number: str) -> int:
@@ -167,25 +182,6 @@ def container_number_problem(value: Any) -> str | None:
     if int(value[10]) != expected:
         return f"{value!r} has a wrong ISO 6346 check digit (expected {expected})"
     return None
-
-
-class _ParsableEnum(IntEnum):
-    @classmethod
-    def parse(cls, value: str | int) -> _ParsableEnum:
-        """A member from its name (any case, dashes for underscores) or number."""
-        if isinstance(value, cls):
-            return value
-        if isinstance(value, int) and not isinstance(value, bool):
-            try:
-                return cls(value)
-            except ValueError:
-                pass
-        else:
-            key = str(value).strip().upper().replace("-", "_").replace(" ", "_")
-            if key in cls.__members__:
-                return cls[key]
-        names = ", ".join(m.name.lower().replace("_", "-") for m in cls)
-        raise InputError(f"unknown {cls.__name__} {value!r}; one of: {names}")
 
 
 class BillState(_ParsableEnum):
@@ -389,15 +385,11 @@ class DocType(_ParsableEnum):
     INSURANCE_CERTIFICATE = 3
     INSPECTION_CERTIFICATE = 4
 
-    @classmethod
-    def parse(cls, value: DocType | str | int) -> DocType:
-        """A type from its name (any case, ``commercial-invoice`` too) or number; :class:`InputError` otherwise."""
-        return super().parse(value)  # type: ignore[return-value]
-
     @property
     def issuer_role(self) -> Role:
         """The registry role whose organisations may anchor documents of this type (``TradeDocuments.requiredRole``)."""
         return _DOC_ISSUER_ROLES[self]
+
 
 _DOC_ISSUER_ROLES = {
     DocType.COMMERCIAL_INVOICE: Role.SHIPPER,
@@ -408,11 +400,39 @@ _DOC_ISSUER_ROLES = {
 }
 
 
+def is_document(value: Any) -> bool:
+    """Whether ``value`` is a document object (it has a ``hash()`` method) rather than a hash or an id."""
+    return callable(getattr(value, "hash", None))
+
+
 def document_hash_of(document: Any, what: str = "document hash") -> bytes:
-    """A document's 32-byte hash: ``document.hash()`` for a document object, else the hash given (hex or bytes)."""
-    if hasattr(document, "hash") and callable(document.hash):
+    """A document's 32-byte hash: ``document.hash()`` for a document object, the canonical hash of a JSON mapping,
+    else the hash given (hex or bytes). The one way the SDK turns "a document or its hash" into 32 bytes.
+
+    >>> document_hash_of("0x" + "ab" * 32) == bytes.fromhex("ab" * 32)
+    True
+    """
+    if is_document(document):
         return bytes(document.hash())
+    if isinstance(document, dict):
+        from .documents import document_hash
+
+        return document_hash(document)
     return to_hash32(document, what)
+
+
+def to_org_id(value: int, what: str = "organisation id") -> int:
+    """A registry organisation id: a ``uint32`` other than 0."""
+    if to_uint(value, 32, what) == 0:
+        raise InputError(f"{what} must not be 0")
+    return value
+
+
+def to_positive(value: int, bits: int, what: str) -> int:
+    """A positive integer that fits ``uint<bits>`` (an amount, a credit or claim id)."""
+    if to_uint(value, bits, what) == 0:
+        raise InputError(f"{what} must be positive")
+    return value
 
 
 def org_scoped_id(document: Any, org_id: int, what: str = "organisation") -> bytes:
@@ -422,6 +442,19 @@ def org_scoped_id(document: Any, org_id: int, what: str = "organisation") -> byt
     >>> org_scoped_id(bytes(31) + b"\\x01", 1).hex()[:16]
     'cc69885fda6bcc1a'
     """
-    if to_uint(org_id, 32, what) == 0:
-        raise InputError(f"{what} must not be 0")
-    return bytes(keccak(abi_encode(["bytes32", "uint32"], [document_hash_of(document), org_id])))
+    org = to_org_id(org_id, what)
+    return bytes(keccak(abi_encode(["bytes32", "uint32"], [document_hash_of(document), org])))
+
+
+def text_hash(text: str) -> bytes:
+    """keccak256 of a text's NFC-normalised, trimmed UTF-8: how names, ids and reasons are hashed for the chain."""
+    return bytes(keccak(unicodedata.normalize("NFC", text.strip()).encode()))
+
+
+def optional_text_hash(text: str | None) -> bytes:
+    """:func:`text_hash` of ``text``, or 32 zero bytes for no text (an optional reason, report or UCR).
+
+    >>> optional_text_hash("  ") == bytes(32)
+    True
+    """
+    return text_hash(text) if text and text.strip() else bytes(32)

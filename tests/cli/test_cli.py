@@ -96,7 +96,8 @@ def test_demo_runs_the_flagship_and_writes_its_report(capsys: pytest.CaptureFixt
     report = json.loads(capsys.readouterr().out)
     assert report["compileCached"] is True
     assert {party["role"] for party in report["parties"].values()} == {
-        "CARRIER", "SHIPPER", "CONSIGNEE", "BANK", "CUSTOMS", "TAX", "PORT_OPERATOR", "FORWARDER", "INSURER", "INSPECTOR"
+        "CARRIER", "SHIPPER", "CONSIGNEE", "BANK", "CUSTOMS", "TAX", "PORT_OPERATOR", "FORWARDER", "INSURER",
+        "INSPECTOR",
     }  # one organisation (at least) per role
     markdown, picture = Path(report["report"]), Path(report["picture"])
     assert markdown.parent == picture.parent == tmp_path

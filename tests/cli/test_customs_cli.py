@@ -43,7 +43,8 @@ def test_import_from_lodging_to_gate_out(suite_cli, port, parties, tmp_path: Pat
         "items": [{"hsCode": "640399", "customsValue": "12.345678", "origin": "VN"},
                   {"hsCode": "851712", "customsValue": "100", "origin": "CN"}],
     }))
-    code, out, err = run("customs", "lodge", str(declaration), "--kind", "import", "--country", "NL", "--bill", bill_hex,
+    code, out, err = run("customs", "lodge", str(declaration), "--kind", "import", "--country", "NL",
+                         "--bill", bill_hex,
                          "--ucr", "26NL-1", "--as", "consignee", "--json")
     assert code == 0, err
     decl = json.loads(out)["declaration"]
@@ -88,7 +89,8 @@ def test_import_from_lodging_to_gate_out(suite_cli, port, parties, tmp_path: Pat
                          "--as", "port-operator", "--json")
     assert code == 0, err
     lost = json.loads(out)
-    code, _, err = run("gate", "authorise", decl, "--bill", bill_hex, "--container", "MSKU9070323", "--as", "port-operator")
+    code, _, err = run("gate", "authorise", decl, "--bill", bill_hex, "--container", "MSKU9070323",
+                       "--as", "port-operator")
     assert code == 1 and err.startswith(
         f"portchain: refused: ContainerAlreadyAuthorised(container=MSKU9070323, code_hash={lost['codeHash']})")
     code, out, err = run("gate", "revoke", lost["codeHash"], "--as", "port-operator")
@@ -129,7 +131,8 @@ def test_bad_declarations_and_uncleared_rebates(suite_cli, port, parties, tmp_pa
     bill_hex = "0x" + bill.hex()
     good = tmp_path / "export.json"
     good.write_text('{"items": [{"hsCode": "851712", "customsValue": "100", "origin": "CN"}]}')
-    code, out, _ = run("customs", "lodge", str(good), "--kind", "export", "--country", "NL", "--as", "shipper", "--json")
+    code, out, _ = run("customs", "lodge", str(good), "--kind", "export", "--country", "NL", "--as", "shipper",
+                       "--json")
     unlinked = json.loads(out)["declaration"]
     shipment = tmp_path / "export-of-the-bill.json"
     shipment.write_text('{"items": [{"hsCode": "851712", "customsValue": "250", "origin": "CN"}]}')
@@ -139,11 +142,13 @@ def test_bad_declarations_and_uncleared_rebates(suite_cli, port, parties, tmp_pa
     decl = json.loads(out)["declaration"]
     assert port.customs.declaration_of_bill(bill, "export", exporter.org_id) == bytes.fromhex(decl[2:])
 
-    code, _, err = run("tax", "rebate-claim", decl, "--vat-invoice", "0x" + "11" * 32, "--amount", "13", "--as", "shipper")
+    code, _, err = run("tax", "rebate-claim", decl, "--vat-invoice", "0x" + "11" * 32, "--amount", "13",
+                       "--as", "shipper")
     assert code == 2 and "--bill" in err  # the shipment's bill is required
     code, _, err = run("tax", "rebate-claim", unlinked, "--bill", bill_hex, "--vat-invoice", "0x" + "11" * 32,
                        "--amount", "13", "--as", "shipper")
-    assert code == 1 and err.startswith(f"portchain: refused: DeclarationNotOfBill(declaration={unlinked}, bill={bill_hex})")
+    assert code == 1 and err.startswith(
+        f"portchain: refused: DeclarationNotOfBill(declaration={unlinked}, bill={bill_hex})")
     code, _, err = run("tax", "rebate-claim", decl, "--bill", document_file, "--vat-invoice", "0x" + "11" * 32,
                        "--amount", "13", "--as", "forwarder")
     assert code == 1 and err.startswith(
@@ -166,7 +171,8 @@ def test_rebate_treasury_is_nominated_then_accepted(suite_cli, port, parties) ->
     assert code == 1 and err.startswith("portchain: refused: MissingRole(")
     code, _, err = run("tax", "accept-treasury", "NL", "--as", "tax")
     assert code == 1 and err.startswith(
-        f"portchain: refused: NotNominatedTreasury(country=NL, caller={parties[Role.TAX].address}, nominated={treasury})")
+        f"portchain: refused: NotNominatedTreasury(country=NL, caller={parties[Role.TAX].address}, "
+        f"nominated={treasury})")
     code, out, err = run("tax", "accept-treasury", "NL", "--as", "bank")
     assert code == 0, err
     assert out.startswith(f"{treasury} now pays NL's rebates (approve the rebate contract) (tx 0x")

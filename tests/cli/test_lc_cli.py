@@ -23,7 +23,6 @@ def _day(timestamp: int) -> str:
 def test_credit_from_application_to_honour(suite_cli, port, parties, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     run = suite_cli
     applicant, beneficiary, bank = parties[Role.CONSIGNEE], parties[Role.SHIPPER], parties[Role.BANK]
-    inspector = parties[Role.INSPECTOR]
     now = port.layer.block_timestamp()
 
     code, out, _ = run("token", "mint", applicant.address, "250000", "--json")
@@ -134,7 +133,8 @@ def test_an_amendment_increase_is_funded_by_the_payer(suite_cli, port, parties) 
     assert port.token.allowance(applicant.address, port.lc.address) == 0
     code, out, _ = run("lc", "show", credit, "--json")
     shown = json.loads(out)
-    assert (shown["amendmentFunded"], shown["amendmentIncrease"], shown["escrowed"]) == (True, 17_600 * 10**6, 220_000 * 10**6)
+    assert (shown["amendmentFunded"], shown["amendmentIncrease"], shown["escrowed"]) == (
+        True, 17_600 * 10**6, 220_000 * 10**6)
     code, _, err = run("lc", "fund-amendment", credit, "--as", "consignee")
     assert code == 1 and f"NothingToFund(id={credit})" in err
     code, out, err = run("lc", "accept-amendment", credit, "--as", "shipper")

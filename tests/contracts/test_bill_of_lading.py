@@ -57,7 +57,9 @@ def test_full_to_order_walk(port, cast) -> None:  # type: ignore[no-untyped-def]
     assert bol.status(bill).state == BillState.APPROVED
     bol.issue(bill, sender=cast.carrier.account)
     status = bol.status(bill)
-    assert (status.state, status.holder, status.endorsee) == (BillState.ISSUED, cast.shipper.org_id, cast.shipper.org_id)
+    assert (status.state, status.holder, status.endorsee) == (
+        BillState.ISSUED, cast.shipper.org_id, cast.shipper.org_id
+    )
 
     bol.endorse(bill, cast.bank.org_id, sender=cast.shipper.account)                     # endorsement 1
     bol.endorse(bill, cast.consignee.org_id, to_order=True, sender=cast.bank.account)    # endorsement 2
@@ -105,7 +107,9 @@ def test_amendment_voids_the_bill_and_links_its_reissue(port, cast) -> None:  # 
     assert (status.state, status.replaced_by) == (BillState.VOIDED, reissue)
     # the reissue is issued at once to the party that surrendered, with title: never back to the shipper
     reissued = bol.status(reissue)
-    assert (reissued.state, reissued.holder, reissued.endorsee) == (BillState.ISSUED, cast.bank.org_id, cast.bank.org_id)
+    assert (reissued.state, reissued.holder, reissued.endorsee) == (
+        BillState.ISSUED, cast.bank.org_id, cast.bank.org_id
+    )
     assert reissued.titleholder == cast.bank.org_id
     history = bol.history(bill)
     assert history[-2].action == "BillSurrenderedForAmendment" and history[-2].args["reason"] == AmendmentReason.COD
@@ -126,7 +130,10 @@ def test_switch_to_paper_links_the_paper_document(port, cast) -> None:  # type: 
 def test_rejected_surrender_goes_back_to_the_surrendering_party(port, cast) -> None:  # type: ignore[no-untyped-def]
     bill = issued(port, cast)
     port.bol.endorse(bill, cast.bank.org_id, sender=cast.shipper.account)
-    for surrender in (port.bol.surrender_for_delivery, lambda b, sender: port.bol.surrender_for_amendment(b, "swi", sender=sender)):
+    for surrender in (
+        port.bol.surrender_for_delivery,
+        lambda b, sender: port.bol.surrender_for_amendment(b, "swi", sender=sender),
+    ):
         surrender(bill, sender=cast.bank.account)
         port.bol.reject_surrender(bill, sender=cast.carrier.account)
         status = port.bol.status(bill)
@@ -462,11 +469,15 @@ def test_malleable_and_invalid_signatures_are_refused(port, cast) -> None:  # ty
     order = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
     high_s = r + (order - s).to_bytes(32, "big") + bytes([55 - v])  # the same signature, malleated
     with pytest.raises(errors.ECDSAInvalidSignatureS) as info:
-        port.bol.endorse_by_signature(type(signed)(**{**signed.__dict__, "signature": high_s}), sender=cast.forwarder.account)
+        port.bol.endorse_by_signature(
+            type(signed)(**{**signed.__dict__, "signature": high_s}), sender=cast.forwarder.account
+        )
     assert info.value.s == (order - s).to_bytes(32, "big")
     zero_r = bytes(32) + signed.signature[32:]
     with pytest.raises(errors.ECDSAInvalidSignature):
-        port.bol.endorse_by_signature(type(signed)(**{**signed.__dict__, "signature": zero_r}), sender=cast.forwarder.account)
+        port.bol.endorse_by_signature(
+            type(signed)(**{**signed.__dict__, "signature": zero_r}), sender=cast.forwarder.account
+        )
 
 
 def test_transport_document_verifies_against_its_bill(port, cast) -> None:  # type: ignore[no-untyped-def]
@@ -489,7 +500,9 @@ def test_transport_document_verifies_against_its_bill(port, cast) -> None:  # ty
 
 def test_a_named_relayer_is_the_only_one_who_may_relay(port, cast) -> None:  # type: ignore[no-untyped-def]
     bill = issued(port, cast)
-    signed = port.bol.sign_endorsement(bill, cast.bank.org_id, signer=cast.shipper.account, relayer=cast.consignee.address)
+    signed = port.bol.sign_endorsement(
+        bill, cast.bank.org_id, signer=cast.shipper.account, relayer=cast.consignee.address
+    )
     with pytest.raises(errors.WrongRelayer) as info:
         port.bol.endorse_by_signature(signed, sender=cast.forwarder.account)
     assert (info.value.relayer, info.value.sender) == (cast.consignee.address, cast.forwarder.address)

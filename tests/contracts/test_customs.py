@@ -68,8 +68,8 @@ class Border:
         """A to-order bill of the exporter made out to the order of the importer; accomplished: the importer
         surrendered it and the carrier accepted."""
         bol = self.port.bol
-        bill = bol.draft(os.urandom(32), BillKind.TO_ORDER, shipper=self.exporter.org_id, consignee=self.importer.org_id,
-                         sender=self.carrier.account)
+        bill = bol.draft(os.urandom(32), BillKind.TO_ORDER, shipper=self.exporter.org_id,
+                         consignee=self.importer.org_id, sender=self.carrier.account)
         bol.approve(bill, sender=self.exporter.account)
         bol.issue(bill, sender=self.carrier.account)
         if accomplished:
@@ -184,7 +184,8 @@ def test_import_paid_released_and_picked_up_once(border: Border) -> None:
     assert gate.pickup(operator, pickup.code_hash)["usedAt"] > 0
     with pytest.raises(errors.PickupAlreadyUsed) as used:
         gate.verify("MSKU9070323", pickup.code, sender=border.operator.account)
-    assert used.value.code_hash == pickup.code_hash and used.value.used_at == gate.pickup(operator, pickup.code_hash)["usedAt"]
+    assert used.value.code_hash == pickup.code_hash
+    assert used.value.used_at == gate.pickup(operator, pickup.code_hash)["usedAt"]
     with pytest.raises(errors.UnknownPickup) as unknown:  # the right code for another container
         gate.verify("MSKU1234565", pickup.code, sender=border.operator.account)
     assert unknown.value.code_hash == pickup_code_hash("MSKU1234565", bytes.fromhex(pickup.code[2:]))
@@ -205,7 +206,8 @@ def test_pay_with_permit(border: Border) -> None:
     decl, document = border.import_declaration()
     c.assess(decl, document, ITEMS, sender=border.customs.account)
     due = c.amount_due(decl)
-    permit = border.token.sign_permit(border.importer.account, c.address, due, border.port.layer.block_timestamp() + 600)
+    deadline = border.port.layer.block_timestamp() + 600
+    permit = border.token.sign_permit(border.importer.account, c.address, due, deadline)
     c.pay(decl, permit=permit, sender=border.importer.account)
     assert border.token.balance_of(border.treasury.address) == due
 
@@ -223,7 +225,9 @@ def test_an_assessment_keeps_the_treasury_it_fixed(border: Border) -> None:
     for imposter in (border.customs.account, border.treasury, border.importer.account):
         with pytest.raises(errors.NotNominatedTreasury) as info:
             c.accept_treasury("NL", sender=imposter)
-        assert (info.value.country, info.value.caller, info.value.nominated) == (b"NL", imposter.address, successor.address)
+        assert (info.value.country, info.value.caller, info.value.nominated) == (
+            b"NL", imposter.address, successor.address
+        )
     c.accept_treasury("NL", sender=successor)
     assert c.treasury_of("NL") == (successor.address, border.token.address)
     assert tuple(c._call("nominatedTreasuryOf", b"NL")) == (ZERO_ADDRESS, ZERO_ADDRESS)
@@ -250,7 +254,9 @@ def test_red_lane_inspection_with_an_amendment(border: Border) -> None:
     with pytest.raises(errors.CheckNotPassed) as unchecked:
         c.assess(decl, os.urandom(32), ITEMS, sender=border.customs.account)
     assert (unchecked.value.lane, unchecked.value.inspection) == (Lane.RED, InspectionResult.NONE)
-    c.record_inspection(decl, "failed", "goods are footwear with leather uppers, not 6403", sender=border.customs.account)
+    c.record_inspection(
+        decl, "failed", "goods are footwear with leather uppers, not 6403", sender=border.customs.account
+    )
     c.require_amendment(decl, "declare HS 640351", sender=border.customs.account)
     corrected = [Item("640351", 12_345_678, "VN"), ITEMS[1], ITEMS[2]]
     with pytest.raises(errors.NotDeclarant):
@@ -270,7 +276,7 @@ def test_red_lane_inspection_with_an_amendment(border: Border) -> None:
     c.release(amended, sender=border.customs.account)
 
 
-# -- export: clearance before shipment, VAT rebate ------------------------------------------------------------------------
+# -- export: clearance before shipment, VAT rebate ---------------------------------------------------------------------
 
 
 def test_export_clearance_then_shipment_then_rebate(border: Border) -> None:
@@ -279,7 +285,9 @@ def test_export_clearance_then_shipment_then_rebate(border: Border) -> None:
     decl = c.lodge("export", "CN", os.urandom(32), ITEMS, ucr="26CN-EXP-1", bill=bill, sender=border.exporter.account)
     with pytest.raises(errors.ExportNotCleared) as blocked:
         bol.record_milestone(bill, "shipped-on-board", sender=border.carrier.account)
-    assert (blocked.value.bill, blocked.value.declaration, blocked.value.status) == (bill, decl, DeclarationStatus.LODGED)
+    assert (blocked.value.bill, blocked.value.declaration, blocked.value.status) == (
+        bill, decl, DeclarationStatus.LODGED
+    )
     with pytest.raises(errors.DeclarationNotCleared) as uncleared:
         rebates.claim(decl, bill, os.urandom(32), 1_000 * UNIT, sender=border.exporter.account)
     assert (uncleared.value.declaration, uncleared.value.status) == (decl, DeclarationStatus.LODGED)
@@ -314,7 +322,9 @@ def test_export_clearance_then_shipment_then_rebate(border: Border) -> None:
     assert tuple(rebates._call("treasuryOf", b"CN")) == (tax_treasury.address, border.token.address)
     with pytest.raises(errors.OutsideJurisdiction) as dutch:
         rebates.approve(claim, sender=border.tax.account)  # the Dutch tax authority
-    assert (dutch.value.org_id, dutch.value.org_country, dutch.value.required_country) == (border.tax.org_id, b"NL", b"CN")
+    assert (dutch.value.org_id, dutch.value.org_country, dutch.value.required_country) == (
+        border.tax.org_id, b"NL", b"CN"
+    )
     before = border.token.balance_of(border.exporter.address)
     rebates.approve(claim, sender=border.tax_cn.account)
     assert border.token.balance_of(border.exporter.address) == before + 1_000 * UNIT
@@ -394,7 +404,9 @@ def test_only_the_bills_shipper_claims_against_the_declaration_it_linked(border:
         forwarders, border.forwarder.org_id, border.forwarder.org_id)
     with pytest.raises(errors.NotExporter) as not_declarant:  # nor may the shipper claim on the forwarder's
         rebates.claim(forwarders, bill, os.urandom(32), UNIT, sender=border.exporter.account)
-    assert (not_declarant.value.actor, not_declarant.value.declarant) == (border.exporter.org_id, border.forwarder.org_id)
+    assert (not_declarant.value.actor, not_declarant.value.declarant) == (
+        border.exporter.org_id, border.forwarder.org_id
+    )
     nowhere = os.urandom(32)
     with pytest.raises(errors.UnknownBill) as no_bill:
         rebates.claim(linked, nowhere, os.urandom(32), UNIT, sender=border.exporter.account)
@@ -410,7 +422,7 @@ def test_only_the_bills_shipper_claims_against_the_declaration_it_linked(border:
     assert border.token.balance_of(payee) == 7 * UNIT
 
 
-# -- refusals -----------------------------------------------------------------------------------------------------------
+# -- refusals ----------------------------------------------------------------------------------------------------------
 
 
 def test_customs_of_another_jurisdiction_is_refused(border: Border) -> None:
@@ -468,7 +480,9 @@ def test_lodging_refusals(border: Border) -> None:
 
     def lodge(items=ITEMS, country=b"NL", document=None, bill=bytes(32), sender=None):  # type: ignore[no-untyped-def]
         encoded = [i if isinstance(i, tuple) else i.encode() for i in items]
-        return c._send(sender or border.importer.account, "lodge", 1, country, document or os.urandom(32), bytes(32), bill, encoded)
+        return c._send(
+            sender or border.importer.account, "lodge", 1, country, document or os.urandom(32), bytes(32), bill, encoded
+        )
 
     with pytest.raises(errors.NotADeclarant) as role:
         lodge(sender=border.carrier.account)
@@ -687,7 +701,7 @@ def test_a_copied_lodging_is_another_declaration(border: Border, parties) -> Non
 
 
 def test_each_terminal_keeps_its_own_pickups_and_an_invoice_backs_one_claim(border: Border) -> None:
-    c, gate, rebates = border.port.customs, border.port.gate, border.port.rebates
+    gate, rebates = border.port.gate, border.port.rebates
     bill = border.bill(accomplished=True)
     decl = border.released_import(bill)
     other_terminal = border._org("Another Rotterdam Terminal", "NL", Role.PORT_OPERATOR)

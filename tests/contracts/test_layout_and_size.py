@@ -22,7 +22,9 @@ RECORD_LAYOUT = [
 ]
 
 
-@pytest.mark.parametrize("name", [n for n in artifact_names() if load_artifact(n).get("deployedBytecode", "0x") != "0x"])
+@pytest.mark.parametrize(
+    "name", [n for n in artifact_names() if load_artifact(n).get("deployedBytecode", "0x") != "0x"]
+)
 def test_every_contract_keeps_headroom_under_eip170(name: str) -> None:
     size = (len(load_artifact(name)["deployedBytecode"]) - 2) // 2
     assert 0 < size <= SIZE_LIMIT, f"{name} is {size:,} bytes deployed; the limit is {SIZE_LIMIT:,}"

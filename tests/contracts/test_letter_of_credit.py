@@ -306,15 +306,18 @@ def test_a_document_counts_only_as_anchored_by_the_issuer_it_names(trade: Trade)
     # another SHIPPER organisation anchors the beneficiary's invoice first: in its own name space, blocking nothing
     squatter = Account.create()
     trade.port.fund(squatter.address)
-    squatting = trade.port.registry.onboard("Squatter", "SQ-1", "CN", [Role.SHIPPER], [squatter.address], sender=trade.admin)
+    squatting = trade.port.registry.onboard(
+        "Squatter", "SQ-1", "CN", [Role.SHIPPER], [squatter.address], sender=trade.admin
+    )
     docs.anchor(invoice, subject=bill, sender=squatter)
     docs.anchor(invoice, subject=bill, sender=trade.beneficiary.account)
     assert {a.issuer for a in docs.anchors_of(invoice)} == {squatting.org_id, trade.beneficiary.org_id}
     assert docs.anchor_of(invoice, trade.beneficiary.org_id).issuer == trade.beneficiary.org_id
     # named with an issuer that never anchored it, the invoice is not anchored (and so missing)
     wrong = trade.present(credit, 10_000 * UNIT, bill, others + [(invoice, trade.inspector.org_id)])
-    assert lc.presentation(credit, wrong).discrepancies == Discrepancy.DOCUMENT_NOT_ANCHORED | Discrepancy.MISSING_DOCUMENT
-    lc.refuse(credit, wrong, Discrepancy.DOCUMENT_NOT_ANCHORED | Discrepancy.MISSING_DOCUMENT, sender=trade.issuing.account)
+    found = Discrepancy.DOCUMENT_NOT_ANCHORED | Discrepancy.MISSING_DOCUMENT
+    assert lc.presentation(credit, wrong).discrepancies == found
+    lc.refuse(credit, wrong, found, sender=trade.issuing.account)
     lc.return_documents(credit, wrong, sender=trade.beneficiary.account)
     # named with the squatter, it is anchored but not by the beneficiary
     squat = trade.present(credit, 10_000 * UNIT, bill, others + [(invoice, squatting.org_id)])
@@ -322,7 +325,9 @@ def test_a_document_counts_only_as_anchored_by_the_issuer_it_names(trade: Trade)
     lc.refuse(credit, squat, Discrepancy.INVOICE_NOT_BY_BENEFICIARY, sender=trade.issuing.account)
     lc.return_documents(credit, squat, sender=trade.beneficiary.account)
     # the beneficiary's own anchor, by pair or by anchor id, complies
-    own = trade.present(credit, 10_000 * UNIT, bill, anchor_ids(others) + [anchor_id(invoice, trade.beneficiary.org_id)])
+    own = trade.present(
+        credit, 10_000 * UNIT, bill, anchor_ids(others) + [anchor_id(invoice, trade.beneficiary.org_id)]
+    )
     assert lc.presentation(credit, own).discrepancies == Discrepancy(0)
 
 
@@ -395,7 +400,9 @@ def test_only_the_payer_funds_an_amendment_increase(trade: Trade) -> None:
     for outsider in (colleague, trade.issuing.account, trade.beneficiary.account):
         with pytest.raises(errors.NotPayer) as info:
             lc.fund_amendment(credit, sender=outsider)
-        assert (info.value.id, info.value.caller, info.value.payer) == (credit, outsider.address, trade.applicant.address)
+        assert (info.value.id, info.value.caller, info.value.payer) == (
+            credit, outsider.address, trade.applicant.address
+        )
     escrow_before = trade.token.balance_of(lc.address)
     receipt = lc.fund_amendment(credit, sender=trade.applicant.account)
     (funded,) = lc.events(receipt, "AmendmentFunded")
@@ -456,7 +463,9 @@ def test_complying_presentation_counts_as_acceptance(trade: Trade) -> None:
     number = trade.present(credit, 100_000 * UNIT, bill, documents, accepts_amendment=1)
     assert lc.presentation(credit, number).discrepancies == 0
     assert not lc.credit(credit).amendment_pending
-    assert [name for name, _, _ in lc.history(credit)][-3:] == ["AmendmentIssued", "AmendmentAccepted", "DocumentsPresented"]
+    assert [name for name, _, _ in lc.history(credit)][-3:] == [
+        "AmendmentIssued", "AmendmentAccepted", "DocumentsPresented"
+    ]
 
 
 def test_a_presentation_accepts_an_increase_only_once_it_is_funded(trade: Trade) -> None:
@@ -697,7 +706,9 @@ def test_a_payment_the_token_refuses_is_held_and_the_bill_still_delivered(trade:
     hostile.send("setBlocked", payee.address, True)
     receipt = lc.honour(credit, number, sender=trade.issuing.account)
     (held,) = lc.events(receipt, "PaymentHeld")
-    assert (held.args["token"], held.args["account"], held.args["amount"]) == (hostile.address, payee.address, 100_000 * UNIT)
+    assert (held.args["token"], held.args["account"], held.args["amount"]) == (
+        hostile.address, payee.address, 100_000 * UNIT
+    )
     # the bill leg went through; the payment waits in the escrow for the payee
     assert lc.presentation(credit, number).state == PresentationState.HONOURED
     status = bol.status(bill)
@@ -776,7 +787,9 @@ def test_fee_on_transfer_token_is_refused(trade: Trade, deploy_fixture) -> None:
     count = lc._call("creditCount")
     with pytest.raises(errors.UnsupportedToken) as info:  # refused at application, where the escrow is pulled
         lc.apply(trade.terms(token=hostile.address), sender=trade.applicant.account)
-    assert (info.value.token, info.value.expected, info.value.received) == (hostile.address, 110_000 * UNIT, 108_900 * UNIT)
+    assert (info.value.token, info.value.expected, info.value.received) == (
+        hostile.address, 110_000 * UNIT, 108_900 * UNIT
+    )
     assert lc._call("creditCount") == count  # no credit was created
     assert hostile.call("balanceOf", trade.applicant.address) == 1_000_000 * UNIT
     assert hostile.call("balanceOf", lc.address) == 0
@@ -796,7 +809,10 @@ def test_wrong_parties_are_refused(trade: Trade) -> None:
     cases += [
         (lambda: lc.advise(credit, sender=trade.confirming.account), CreditParty.ADVISING_BANK),
         (lambda: lc.confirm(credit, sender=trade.advising.account), CreditParty.CONFIRMING_BANK),
-        (lambda: lc.amend(credit, expiry=trade.now() + 70 * DAY, sender=trade.applicant.account), CreditParty.ISSUING_BANK),
+        (
+            lambda: lc.amend(credit, expiry=trade.now() + 70 * DAY, sender=trade.applicant.account),
+            CreditParty.ISSUING_BANK,
+        ),
         (lambda: lc.consent_to_cancellation(credit, sender=trade.applicant.account), CreditParty.BENEFICIARY),
     ]
     for action, party in cases:
@@ -865,7 +881,9 @@ def test_presentation_refusals(trade: Trade) -> None:
     bill = trade.shipped_bill()
     with pytest.raises(errors.InvalidPayee):
         lc._send(trade.beneficiary.account, "present", credit, (1, [], bill, "0x" + "00" * 20, 0), (0, 0, 0, b""))
-    unshipped = trade.port.bol.draft(os.urandom(32), BillKind.TO_ORDER, shipper=trade.beneficiary.org_id, sender=trade.carrier.account)
+    unshipped = trade.port.bol.draft(
+        os.urandom(32), BillKind.TO_ORDER, shipper=trade.beneficiary.org_id, sender=trade.carrier.account
+    )
     trade.port.bol.approve(unshipped, sender=trade.beneficiary.account)
     trade.port.bol.issue(unshipped, sender=trade.carrier.account)
     with pytest.raises(errors.NotShippedOnBoard) as not_shipped:
@@ -884,7 +902,8 @@ def test_invalid_terms_are_refused(trade: Trade) -> None:
 
     def apply(**fields):  # type: ignore[no-untyped-def]
         names = ["terms_hash", "token", "amount", "tolerance_bps", "expiry", "latest_shipment", "presentation_days",
-                 "partial_drawings", "required_documents", "beneficiary", "issuing_bank", "advising_bank", "confirming_bank"]
+                 "partial_drawings", "required_documents", "beneficiary", "issuing_bank", "advising_bank",
+                 "confirming_bank"]
         values = list(raw)
         for key, value in fields.items():
             values[names.index(key)] = value

@@ -25,7 +25,9 @@ def raw_onboard(registry, admin, *, name=None, reg=None, country=b"NL", roles=1,
 
 def test_onboard_stores_hashes_and_state(port, admin):  # type: ignore[no-untyped-def]
     signer = Account.create().address
-    onboarded = port.registry.onboard("Rotterdam Customs", "NL-DOU-1", "nl", ["customs"], [signer], ["NLRTM"], sender=admin)
+    onboarded = port.registry.onboard(
+        "Rotterdam Customs", "NL-DOU-1", "nl", ["customs"], [signer], ["NLRTM"], sender=admin
+    )
     org = port.registry.organisation(onboarded.org_id)
     assert org.name_hash == text_hash("Rotterdam Customs")
     assert org.registration_id_hash == text_hash("NL-DOU-1")
@@ -210,11 +212,15 @@ def test_require_acting_refusals(port, admin, parties):  # type: ignore[no-untyp
 
     with pytest.raises(errors.MissingRole) as missing:
         registry.require_acting(customs.address, Role.TAX)
-    assert (missing.value.account, missing.value.org_id, missing.value.role) == (customs.address, customs.org_id, Role.TAX)
+    assert (missing.value.account, missing.value.org_id, missing.value.role) == (
+        customs.address, customs.org_id, Role.TAX
+    )
 
     with pytest.raises(errors.OutsideJurisdiction) as outside:
         registry.require_acting(customs.address, Role.CUSTOMS, "CN")
-    assert (outside.value.org_id, outside.value.org_country, outside.value.required_country) == (customs.org_id, b"NL", b"CN")
+    assert (outside.value.org_id, outside.value.org_country, outside.value.required_country) == (
+        customs.org_id, b"NL", b"CN"
+    )
 
     registry.suspend(customs.org_id, sender=admin)
     with pytest.raises(errors.OrganisationNotActive) as inactive:

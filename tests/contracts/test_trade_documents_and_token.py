@@ -88,7 +88,9 @@ def test_faucet_and_permit(port, parties, admin) -> None:  # type: ignore[no-unt
     token._send(spender, "permit", owner.address, spender.address, 10**6, permit.deadline, permit.v, permit.r, permit.s)
     assert token.allowance(owner.address, spender.address) == 10**6
     with pytest.raises(errors.ERC2612InvalidSigner):  # replayed: the nonce moved on
-        token._send(spender, "permit", owner.address, spender.address, 10**6, permit.deadline, permit.v, permit.r, permit.s)
+        token._send(
+            spender, "permit", owner.address, spender.address, 10**6, permit.deadline, permit.v, permit.r, permit.s
+        )
     stale = token.sign_permit(owner, spender.address, 10**6, now - 1)
     with pytest.raises(errors.ERC2612ExpiredSignature) as expired:
         token._send(spender, "permit", owner.address, spender.address, 10**6, stale.deadline, stale.v, stale.r, stale.s)

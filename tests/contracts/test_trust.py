@@ -254,7 +254,9 @@ def test_2_a_suspended_applicants_bill_is_held_until_it_can_take_it(port, partie
         lc.deliver_held_bill(bill, sender=parties[Role.FORWARDER].account)
 
 
-def test_2_a_token_that_refuses_the_payee_cannot_hold_the_seller_to_ransom(port, parties, admin, deploy_fixture) -> None:  # type: ignore[no-untyped-def]
+def test_2_a_token_that_refuses_the_payee_cannot_hold_the_seller_to_ransom(  # type: ignore[no-untyped-def]
+    port, parties, admin, deploy_fixture
+) -> None:
     lc = port.lc
     hostile = deploy_fixture("HostileToken")
     applicant, shipper, bank = parties[Role.CONSIGNEE], parties[Role.SHIPPER], parties[Role.BANK]
@@ -799,7 +801,8 @@ def test_nobody_can_claim_the_escrows_address_as_its_signer(port, parties, admin
     # the registrar onboards an ordinary organisation with that address as signer: the escrow refuses to work for it
     port.registry.onboard("squatter", "squatter", "NL", [Role.BANK], [predicted], sender=admin)
     args = [port.registry.address, port.bol.address, port.docs.address, port.lc._call("extension")]
-    code = bytes.fromhex(load_artifact("LetterOfCredit")["bytecode"][2:]) + contract_abi("LetterOfCredit").encode_constructor(args)
+    bytecode = bytes.fromhex(load_artifact("LetterOfCredit")["bytecode"][2:])
+    code = bytecode + contract_abi("LetterOfCredit").encode_constructor(args)
     deployed = port.layer.send(deployer, None, code).contract_address
     assert deployed == predicted
     squatted = type(port.lc)(port.layer, deployed)

@@ -8,7 +8,7 @@ import pytest
 
 from portchain.scenario import (
     ScenarioError,
-    ScenarioFailed,
+    ScenarioFailedError,
     load_scenario,
     run_scenario,
 )
@@ -46,7 +46,7 @@ def test_a_failed_expectation_names_the_step(port, tmp_path: Path) -> None:  # t
         "steps:\n"
         "  - {actor: admin, action: token.mint, to: importer, amount: '10', expect: ERC20InsufficientBalance}\n"
     )
-    with pytest.raises(ScenarioFailed, match=r"wrong.yaml: step 1 \(token.mint\): expected the refusal "
+    with pytest.raises(ScenarioFailedError, match=r"wrong.yaml: step 1 \(token.mint\): expected the refusal "
                                              r"ERC20InsufficientBalance, but the step succeeded"):
         run_scenario(path, port, timeline=False)
 

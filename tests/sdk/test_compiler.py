@@ -59,7 +59,9 @@ def test_compile_error_reads_file_line_message(broken_project: Path) -> None:
     assert info.value.errors == ['contracts/Broken.sol:6: DeclarationError: Undeclared identifier.']
 
 
-def test_cli_compile_error_exits_1(broken_project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_compile_error_exits_1(
+    broken_project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(broken_project)
     assert main(["compile", "--no-cache"]) == 1
     err = capsys.readouterr().err

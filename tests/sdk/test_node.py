@@ -39,10 +39,14 @@ def test_anvil_bin_must_be_executable(monkeypatch: pytest.MonkeyPatch, tmp_path:
         find_anvil()
 
 
-def test_anvil_bin_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = find_anvil()
-    monkeypatch.setenv("ANVIL_BIN", str(real))
-    assert find_anvil() == real
+def test_anvil_bin_is_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    chosen = tmp_path / "my-anvil"  # an executable found nowhere else: only $ANVIL_BIN can name it
+    chosen.symlink_to(find_anvil())
+    monkeypatch.setenv("ANVIL_BIN", str(chosen))
+    assert find_anvil() == chosen
+    with AnvilNode.start() as node:  # and it is the binary that runs
+        assert node.process.args[0] == str(chosen)  # type: ignore[index]
+        assert rpc_answers(node.rpc_url)
 
 
 def test_node_that_dies_is_reported(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -36,7 +36,8 @@ def test_explicit_gas_skips_the_estimate(port, admin, parties) -> None:  # type:
     registry = type(port.registry)(layer, port.registry.address)
     fn = registry.abi.function("addSigner")
     bank = parties[Role.BANK]
-    receipt = layer.send(bank.account, registry.address, fn.encode([bank.org_id, Account.create().address]), gas=200_000)
+    data = fn.encode([bank.org_id, Account.create().address])
+    receipt = layer.send(bank.account, registry.address, data, gas=200_000)
     assert "eth_estimateGas" not in layer.methods
     assert receipt.gas_used < 200_000
 

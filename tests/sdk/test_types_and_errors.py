@@ -35,7 +35,9 @@ def test_addresses_are_checksummed() -> None:
     assert to_address("0x70997970c51812dc3a010c7d01b50e0d17dc79c8") == "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
 
 
-@pytest.mark.parametrize("value, message", [("0x12", "32 bytes"), ("0xzz", "not hex"), (b"\x00" * 32, "not be zero"), (5, "hex or bytes")])
+@pytest.mark.parametrize(
+    "value, message", [("0x12", "32 bytes"), ("0xzz", "not hex"), (b"\x00" * 32, "not be zero"), (5, "hex or bytes")]
+)
 def test_bad_hashes(value: object, message: str) -> None:
     with pytest.raises(InputError, match=message):
         to_hash32(value)  # type: ignore[arg-type]
@@ -70,7 +72,8 @@ def test_one_exception_tree() -> None:
 
 
 def test_decode_custom_error_with_enum() -> None:
-    data = "0x" + _selector("InvalidStatusTransition(uint32,uint8,uint8)") + encode(["uint32", "uint8", "uint8"], [7, 3, 2]).hex()
+    payload = encode(["uint32", "uint8", "uint8"], [7, 3, 2])
+    data = "0x" + _selector("InvalidStatusTransition(uint32,uint8,uint8)") + payload.hex()
     exc = decode_revert(data)
     assert isinstance(exc, errors.InvalidStatusTransition)
     assert (exc.org_id, exc.current, exc.requested) == (7, OrgStatus.REVOKED, OrgStatus.SUSPENDED)

@@ -8,6 +8,7 @@ import json
 import os
 import re
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
@@ -16,6 +17,7 @@ from eth_account.signers.local import LocalAccount
 
 from ..errors import ConfigurationError, InputError
 from ..port import Port
+from ..transactions import Receipt
 
 
 class Parser(argparse.ArgumentParser):
@@ -56,6 +58,7 @@ def _actor_options() -> argparse.ArgumentParser:
 COMMON = _options()
 NETWORK = _network_options()
 ACTOR = _actor_options()
+SIGNED = [COMMON, NETWORK, ACTOR]  # the parents of a subcommand that sends transactions
 
 
 def emit(args: argparse.Namespace, data: Any, text: str) -> None:
@@ -76,12 +79,26 @@ def json_default(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-def tx_json(receipt: Any) -> dict[str, Any]:
+def tx_json(receipt: Receipt) -> dict[str, Any]:
     return {"txHash": receipt.tx_hash, "blockNumber": receipt.block_number, "gasUsed": receipt.gas_used}
 
 
-def tx_text(receipt: Any) -> str:
+def tx_text(receipt: Receipt) -> str:
     return f"(tx {receipt.tx_hash}, gas {receipt.gas_used:,})"
+
+
+def plain(value: Any) -> str:
+    """An event argument as history lines show it: hex for bytes, names for codes."""
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    if isinstance(value, tuple):
+        return "(" + ", ".join(plain(v) for v in value) + ")"
+    return str(getattr(value, "name", value))
+
+
+def day(seconds: int) -> str:
+    """A timestamp as its UTC date; 0 (not yet) as '-'."""
+    return time.strftime("%Y-%m-%d", time.gmtime(seconds)) if seconds else "-"
 
 
 def progress(args: argparse.Namespace) -> Callable[[str], None]:
@@ -138,6 +155,15 @@ def subparser(sub: Any, name: str, help_text: str, example: str, parents: list[a
     )
 
 
+def group(sub: Any, name: str, help_text: str, example: str) -> Any:
+    """A command whose ACTION subcommands follow (``portchain bol approve ...``); returns their parsers' holder."""
+    parser = sub.add_parser(name, parents=[COMMON], help=help_text, epilog=f"example:\n  {example}",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    actions = parser.add_subparsers(dest=f"{name}_action", metavar="ACTION", parser_class=Parser)
+    actions.required = True
+    return actions
+
+
 def require(condition: bool, message: str) -> None:
     """Bad usage that argparse cannot express."""
     if not condition:
@@ -174,8 +200,6 @@ def hash_or_file(text: str) -> bytes:
         return bytes.fromhex(text[2:])
     path = Path(text)
     if path.is_file():
-        import json as _json
-
         from ..documents import TransportDocument, document_hash
         from ..documents.trade import load_trade_document
 
@@ -183,7 +207,7 @@ def hash_or_file(text: str) -> bytes:
         # hash its issuer anchored; any other JSON hashes as written.
         raw = path.read_bytes()
         try:
-            data = _json.loads(raw)
+            data = json.loads(raw)
         except ValueError:
             raise InputError(f"{path}: not JSON") from None
         if isinstance(data, dict) and "documentType" in data:

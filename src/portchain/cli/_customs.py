@@ -12,21 +12,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..actions import Funding, declaration_items
 from ..errors import InputError
-from ._common import (
-    ACTOR,
-    COMMON,
-    NETWORK,
-    Parser,
-    argument,
-    connect_persistent,
-    emit,
-    hash_or_file,
-    sender,
-    subparser,
-    tx_json,
-    tx_text,
-)
+from ._common import SIGNED, argument, connect_persistent, emit, group, hash_or_file, subparser, tx_json, tx_text
+from ._dispatch import Call, Command, Done, bind
 
 
 def _hex32(what: str) -> Any:
@@ -48,171 +37,151 @@ def _country(text: str) -> str:
     return to_country(text).decode()
 
 
-def load_declaration(path: str | Path, decimals: int) -> tuple[dict[str, Any], list[Any]]:
-    """The declaration document and its items, from a JSON file."""
-    from ..clients.customs import Item
-    from ..clients.settlement_token import to_units
-
+def load_declaration(path: str | Path, decimals: int) -> dict[str, Any]:
+    """A declaration document from a JSON file, its items checked."""
     try:
         document = json.loads(Path(path).read_text())
     except (OSError, ValueError) as exc:
         raise InputError(f"{path}: cannot read the declaration JSON ({exc.__class__.__name__})") from None
-    if not isinstance(document, dict) or not isinstance(document.get("items"), list) or not document["items"]:
-        raise InputError(f"{path}: a declaration needs an \"items\" list")
-    items = []
-    for i, raw in enumerate(document["items"]):
-        try:
-            items.append(Item(str(raw["hsCode"]), to_units(str(raw["customsValue"]), decimals), str(raw["origin"])))
-        except (KeyError, TypeError):
-            raise InputError(f"{path}: items[{i}] needs hsCode, customsValue and origin") from None
-        except InputError as exc:
-            raise InputError(f"{path}: items[{i}]: {exc}") from None
-    return document, items
+    try:
+        declaration_items(document, decimals)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from None
+    return dict(document)
 
 
-def cmd_customs(args: argparse.Namespace) -> int:
+def _money(done: Done, units: int) -> str:
+    from ..clients.settlement_token import from_units
+
+    return from_units(units, done.port.token.decimals)
+
+
+def _declaration_file(call: Call) -> dict[str, Any]:
+    return load_declaration(call.args.document, call.port.token.decimals)
+
+
+def _show(args: argparse.Namespace) -> int:
     from ..clients.settlement_token import from_units
 
     with connect_persistent(args) as port:
-        customs, decimals = port.customs, port.token.decimals
-        money = lambda units: from_units(units, decimals)  # noqa: E731
-        action = args.customs_action
-        if action == "show":
-            view = customs.declaration(args.declaration)
-            emit(args, view.to_json(),
-                 f"declaration 0x{view.id.hex()}: {view.kind.name} in {view.country}, {view.status.name}, lane "
-                 f"{view.lane.name}, inspection {view.inspection.name}, {view.item_count} items, declarant "
-                 f"{view.declarant}; duty {money(view.duty)}, VAT {money(view.vat)}"
-                 + (f"; superseded by 0x{view.superseded_by.hex()}" if view.superseded_by else ""))
-            return 0
-        if action == "history":
-            rows = [{"event": name, "block": block, **values} for name, block, values in customs.history(args.declaration)]
-            emit(args, rows, "\n".join(f"{r['block']:>8}  {r['event']}" for r in rows))
-            return 0
-        account = sender(args, port)
-        if getattr(args, "bill", None) is not None:
-            args.bill = port.bol.resolve(args.bill)
-        if action in ("lodge", "amend"):
-            document, items = load_declaration(args.document, decimals)
-            if action == "lodge":
-                declaration = customs.lodge(args.kind, args.country, document, items, ucr=args.ucr or "",
-                                            bill=args.bill, sender=account)
-                what = f"lodged declaration 0x{declaration.hex()}"
-            else:
-                declaration = customs.amend(args.declaration, document, items, ucr=args.ucr or "", bill=args.bill,
-                                            sender=account)
-                what = f"lodged the amended declaration 0x{declaration.hex()}"
-            receipt = port.layer.last_receipt
-            emit(args, {"declaration": "0x" + declaration.hex(), **tx_json(receipt)}, f"{what} {tx_text(receipt)}")
-            return 0
-        if action == "assess":
-            document, items = load_declaration(args.document, decimals)
-            view = customs.declaration(args.declaration)
-            duty, vat = customs.expected_duties(view.country, view.kind, items)
-            receipt = customs.assess(args.declaration, document, items, sender=account)
-            emit(args, {"duty": duty, "vat": vat, **tx_json(receipt)},
-                 f"assessed: duty {money(duty)}, import VAT {money(vat)} {tx_text(receipt)}")
-            return 0
-        if action == "pay":
-            view = customs.declaration(args.declaration)
-            due = customs.amount_due(args.declaration)
-            permit = None
-            if args.permit:
-                permit = port.token.sign_permit(account, customs.address, due, port.layer.block_timestamp() + 3600)
-            elif args.approve:
-                port.token.approve(customs.address, due, sender=account)
-            receipt = customs.pay(args.declaration, sender=account, permit=permit)
-            emit(args, {"paid": due, "duty": view.duty, "vat": view.vat, **tx_json(receipt)},
-                 f"paid {money(due)} (duty {money(view.duty)} + import VAT {money(view.vat)}) {tx_text(receipt)}")
-            return 0
-        simple = {
-            "accept": lambda: customs.accept(args.declaration, sender=account),
-            "reject": lambda: customs.reject(args.declaration, args.reason, sender=account),
-            "lane": lambda: customs.assign_lane(args.declaration, args.lane, sender=account),
-            "inspect": lambda: customs.record_inspection(args.declaration, args.result, args.report, sender=account),
-            "require-amendment": lambda: customs.require_amendment(args.declaration, args.reason, sender=account),
-            "release": lambda: customs.release(args.declaration, sender=account),
-        }
-        receipt = simple[action]()
-        emit(args, tx_json(receipt), f"{action}: done {tx_text(receipt)}")
+        view = port.customs.declaration(args.declaration)
+        decimals = port.token.decimals
+        emit(args, view.to_json(),
+             f"declaration 0x{view.id.hex()}: {view.kind.name} in {view.country}, {view.status.name}, lane "
+             f"{view.lane.name}, inspection {view.inspection.name}, {view.item_count} items, declarant "
+             f"{view.declarant}; duty {from_units(view.duty, decimals)}, VAT {from_units(view.vat, decimals)}"
+             + (f"; superseded by 0x{view.superseded_by.hex()}" if view.superseded_by else ""))
     return 0
 
 
-def cmd_tariff(args: argparse.Namespace) -> int:
+def _history(args: argparse.Namespace) -> int:
     with connect_persistent(args) as port:
-        customs = port.customs
-        if args.tariff_action == "show":
-            rate = customs.tariff_rate(args.country, args.code)
-            vat = customs.vat_rate(args.country) if args.vat else None
-            emit(args, {"country": args.country.upper(), "hsCode": args.code, "rateBps": rate, "vatBps": vat},
-                 f"{args.country.upper()} HS {args.code}: duty {rate / 100:g}%"
-                 + (f", import VAT {vat / 100:g}%" if vat is not None else ""))
-            return 0
-        account = sender(args, port)
-        if args.tariff_action == "set":
-            receipt = customs.set_tariff_rate(args.code, args.rate_bps, sender=account)
-            what = f"HS {args.code}: {args.rate_bps / 100:g}%"
-        elif args.tariff_action == "vat":
-            receipt, what = customs.set_vat_rate(args.rate_bps, sender=account), f"import VAT {args.rate_bps / 100:g}%"
-        elif args.tariff_action == "accept-treasury":
-            receipt = customs.accept_treasury(args.country, sender=account)
-            emit(args, tx_json(receipt), f"{account.address} now receives {args.country.upper()}'s duties "
-                                         f"{tx_text(receipt)}")
-            return 0
-        else:
-            token = args.token or port.token.address
-            receipt = customs.nominate_treasury(args.treasury, token, sender=account)
-            emit(args, tx_json(receipt), f"nominated treasury {args.treasury}; it takes effect when the treasury "
-                                         f"accepts (portchain tariff accept-treasury) {tx_text(receipt)}")
-            return 0
-        emit(args, tx_json(receipt), f"set {what} {tx_text(receipt)}")
+        rows = [{"event": name, "block": block, **values}
+                for name, block, values in port.customs.history(args.declaration)]
+        emit(args, rows, "\n".join(f"{r['block']:>8}  {r['event']}" for r in rows))
     return 0
 
 
-def cmd_gate(args: argparse.Namespace) -> int:
+def _assessed(done: Done) -> tuple[Any, str]:
+    customs = done.port.customs
+    view = customs.declaration(done.args.declaration)
+    items = declaration_items(done.values["document"], done.port.token.decimals)
+    duty, vat = customs.expected_duties(view.country, view.kind, items)
+    receipt = done.outcome.tx
+    return ({"duty": duty, "vat": vat, **tx_json(receipt)},
+            f"assessed: duty {_money(done, duty)}, import VAT {_money(done, vat)} {tx_text(receipt)}")
+
+
+def _paid(done: Done) -> tuple[Any, str]:
+    view, paid, receipt = done.port.customs.declaration(done.args.declaration), done.outcome.number, done.outcome.tx
+    return ({"paid": paid, "duty": view.duty, "vat": view.vat, **tx_json(receipt)},
+            f"paid {_money(done, paid)} (duty {_money(done, view.duty)} + import VAT {_money(done, view.vat)}) "
+            f"{tx_text(receipt)}")
+
+
+def _funding(call: Call) -> Funding:
+    return Funding.PERMIT if call.args.permit else Funding.APPROVE if call.args.approve else Funding.ALLOWANCE
+
+
+def _lodged(action: str, document: str, what: str) -> Command:
+    """lodge and amend: a declaration document in, a declaration id out."""
+    return Command(action, values={document: _declaration_file},
+                   json=lambda done: {"declaration": "0x" + done.outcome.id.hex()},
+                   says=lambda done: f"{what} 0x{done.outcome.id.hex()}")
+
+
+def _decided(done: Done) -> str:
+    return f"{done.args.customs_action}: done"
+
+
+CUSTOMS: dict[str, Command] = {
+    "lodge": _lodged("customs.lodge", "declaration", "lodged declaration"),
+    "amend": _lodged("customs.amend", "replacement", "lodged the amended declaration"),
+    "assess": Command("customs.assess", values={"document": _declaration_file}, output=_assessed),
+    "pay": Command("customs.pay", values={"funding": _funding}, output=_paid),
+    "accept": Command("customs.accept", says=_decided),
+    "reject": Command("customs.reject", says=_decided),
+    "lane": Command("customs.lane", says=_decided),
+    "inspect": Command("customs.inspect", says=_decided),
+    "require-amendment": Command("customs.require_amendment", says=_decided),
+    "release": Command("customs.release", says=_decided),
+}
+
+
+def _tariff_show(args: argparse.Namespace) -> int:
     with connect_persistent(args) as port:
-        gate, account = port.gate, sender(args, port)
-        if args.gate_action == "revoke":
-            receipt = gate.revoke(args.code_hash, sender=account)
-            emit(args, tx_json(receipt), f"pick-up code withdrawn {tx_text(receipt)}")
-            return 0
-        if args.gate_action == "authorise":
-            pickup = gate.authorise(args.declaration, port.bol.resolve(args.bill), args.container, sender=account)
-            emit(args, {"container": pickup.container, "code": pickup.code, "codeHash": "0x" + pickup.code_hash.hex(),
-                        **tx_json(pickup.receipt)},
-                 f"pick-up of {pickup.container} authorised {tx_text(pickup.receipt)}\n"
-                 f"  code for the haulier (send it off-chain, once): {pickup.code}")
-            return 0
-        receipt = gate.verify(args.container, args.code, sender=account)
-        emit(args, tx_json(receipt), f"gate-out: {args.container.upper()} released {tx_text(receipt)}")
+        rate = port.customs.tariff_rate(args.country, args.code)
+        vat = port.customs.vat_rate(args.country) if args.vat else None
+    emit(args, {"country": args.country.upper(), "hsCode": args.code, "rateBps": rate, "vatBps": vat},
+         f"{args.country.upper()} HS {args.code}: duty {rate / 100:g}%"
+         + (f", import VAT {vat / 100:g}%" if vat is not None else ""))
     return 0
 
 
-def cmd_tax(args: argparse.Namespace) -> int:
-    from ..clients.settlement_token import to_units
+def _treasury(domain: str, nominated: str, accepted: str) -> dict[str, Command]:
+    """treasury and accept-treasury: the same two steps for duties (tariff) and rebates (tax)."""
+    return {
+        "treasury": Command(f"{domain}.nominate_treasury",
+                            says=lambda done: nominated.format(treasury=done.args.treasury)),
+        "accept-treasury": Command(f"{domain}.accept_treasury", says=lambda done: accepted.format(
+            address=done.call.account.address, country=done.args.country.upper())),
+    }
 
-    with connect_persistent(args) as port:
-        rebates, account = port.rebates, sender(args, port)
-        action = args.tax_action
-        if action == "rebate-claim":
-            claim = rebates.claim(args.declaration, port.bol.resolve(args.bill), args.vat_invoice,
-                                  to_units(args.amount, port.token.decimals), payee=args.payee, sender=account)
-            receipt = port.layer.last_receipt
-            emit(args, {"claim": claim, **tx_json(receipt)}, f"rebate claim {claim} filed {tx_text(receipt)}")
-            return 0
-        if action == "rebate-approve":
-            receipt, what = rebates.approve(args.claim, sender=account), f"rebate claim {args.claim} approved and paid"
-        elif action == "rebate-reject":
-            receipt, what = rebates.reject(args.claim, args.reason, sender=account), f"rebate claim {args.claim} rejected"
-        elif action == "accept-treasury":
-            receipt = rebates.accept_treasury(args.country, sender=account)
-            what = f"{account.address} now pays {args.country.upper()}'s rebates (approve the rebate contract)"
-        else:
-            token = args.token or port.token.address
-            receipt = rebates.nominate_treasury(args.treasury, token, sender=account)
-            what = f"nominated rebate treasury {args.treasury}; it pays once it accepts (portchain tax accept-treasury)"
-        emit(args, tx_json(receipt), f"{what} {tx_text(receipt)}")
-    return 0
+
+TARIFF: dict[str, Command] = {
+    "set": Command("customs.set_tariff", says=lambda done: f"set HS {done.args.code}: {done.args.rate_bps / 100:g}%"),
+    "vat": Command("customs.set_vat", says=lambda done: f"set import VAT {done.args.rate_bps / 100:g}%"),
+    **_treasury("customs", "nominated treasury {treasury}; it takes effect when the treasury accepts "
+                           "(portchain tariff accept-treasury)", "{address} now receives {country}'s duties"),
+}
+
+
+def _authorised(done: Done) -> tuple[Any, str]:
+    from ..clients.cargo_release import pickup_code_hash
+
+    container, code, receipt = done.args.container.upper(), done.outcome.text, done.outcome.tx
+    code_hash = pickup_code_hash(container, bytes.fromhex(code[2:]))
+    return ({"container": container, "code": code, "codeHash": "0x" + code_hash.hex(), **tx_json(receipt)},
+            f"pick-up of {container} authorised {tx_text(receipt)}\n"
+            f"  code for the haulier (send it off-chain, once): {code}")
+
+
+GATE: dict[str, Command] = {
+    "authorise": Command("gate.authorise", output=_authorised),
+    "verify": Command("gate.verify", says=lambda done: f"gate-out: {done.args.container.upper()} released"),
+    "revoke": Command("gate.revoke", says=lambda _: "pick-up code withdrawn"),
+}
+
+TAX: dict[str, Command] = {
+    "rebate-claim": Command("tax.rebate_claim", values={"invoice": lambda call: call.args.vat_invoice},
+                            json=lambda done: {"claim": done.outcome.number},
+                            says=lambda done: f"rebate claim {done.outcome.number} filed"),
+    "rebate-approve": Command("tax.rebate_approve",
+                              says=lambda done: f"rebate claim {done.args.claim} approved and paid"),
+    "rebate-reject": Command("tax.rebate_reject", says=lambda done: f"rebate claim {done.args.claim} rejected"),
+    **_treasury("tax", "nominated rebate treasury {treasury}; it pays once it accepts (portchain tax accept-treasury)",
+                "{address} now pays {country}'s rebates (approve the rebate contract)"),
+}
 
 
 def _claim_id(text: str) -> int:
@@ -224,16 +193,12 @@ def _claim_id(text: str) -> int:
 def register(sub: Any) -> None:
     from ._bol import bill_ref
 
-    parents = [COMMON, NETWORK, ACTOR]
+    parents = SIGNED
     decl_arg = argument(_declaration_id)
     bill_arg = argument(bill_ref)
 
-    group = sub.add_parser(
-        "customs", parents=[COMMON], help="customs declarations: lodge, examine, assess, pay, release",
-        epilog="example:\n  portchain customs lodge declaration.json --kind import --country NL --as consignee", formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    actions = group.add_subparsers(dest="customs_action", metavar="ACTION", parser_class=Parser)
-    actions.required = True
+    actions = group(sub, "customs", "customs declarations: lodge, examine, assess, pay, release",
+                    "portchain customs lodge declaration.json --kind import --country NL --as consignee")
 
     def action(name: str, help_text: str, example: str) -> Any:
         p = subparser(actions, name, help_text, example, parents)
@@ -277,14 +242,10 @@ def register(sub: Any) -> None:
            "portchain customs release 0x5e...9a --as customs")
     action("show", "a declaration", "portchain customs show 0x5e...9a --json")
     action("history", "every step of a declaration", "portchain customs history 0x5e...9a")
-    group.set_defaults(func=cmd_customs)
+    bind(actions, CUSTOMS, {"show": _show, "history": _history})
 
-    group = sub.add_parser(
-        "tariff", parents=[COMMON], help="customs tariffs, import VAT and treasuries",
-        epilog="example:\n  portchain tariff show NL 851712 --vat", formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    actions = group.add_subparsers(dest="tariff_action", metavar="ACTION", parser_class=Parser)
-    actions.required = True
+    actions = group(sub, "tariff", "customs tariffs, import VAT and treasuries",
+                    "portchain tariff show NL 851712 --vat")
     p = subparser(actions, "set", "customs: set the duty rate of an HS heading or subheading in your jurisdiction",
                   "portchain tariff set 6403 800 --as customs", parents)
     p.add_argument("code", help="HS heading (4 digits) or subheading (6 digits)")
@@ -305,14 +266,10 @@ def register(sub: Any) -> None:
     p.add_argument("country")
     p.add_argument("code")
     p.add_argument("--vat", action="store_true", help="also show the import VAT rate")
-    group.set_defaults(func=cmd_tariff)
+    bind(actions, TARIFF, {"show": _tariff_show})
 
-    group = sub.add_parser(
-        "gate", parents=[COMMON], help="the terminal gate: one-time pick-up codes",
-        epilog="example:\n  portchain gate verify MSKU9070323 0x8c...41 --as port-operator", formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    actions = group.add_subparsers(dest="gate_action", metavar="ACTION", parser_class=Parser)
-    actions.required = True
+    actions = group(sub, "gate", "the terminal gate: one-time pick-up codes",
+                    "portchain gate verify MSKU9070323 0x8c...41 --as port-operator")
     p = subparser(actions, "authorise", "port operator: authorise one pick-up of a released container",
                   "portchain gate authorise 0x5e...9a --bill shipment.json --container MSKU9070323 --as port-operator",
                   parents)
@@ -326,14 +283,11 @@ def register(sub: Any) -> None:
     p = subparser(actions, "revoke", "port operator: withdraw an unused pick-up code (then authorise a new one)",
                   "portchain gate revoke 0x3a...7f --as port-operator", parents)
     p.add_argument("code_hash", type=argument(_code_hash), help="the code hash authorise printed (0x + 64 hex)")
-    group.set_defaults(func=cmd_gate)
+    bind(actions, GATE, {})
 
-    group = sub.add_parser(
-        "tax", parents=[COMMON], help="export VAT rebates",
-        epilog="example:\n  portchain tax rebate-claim 0x5e...9a --bill shipment.json --vat-invoice invoice.json --amount 23920 --as shipper", formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    actions = group.add_subparsers(dest="tax_action", metavar="ACTION", parser_class=Parser)
-    actions.required = True
+    actions = group(sub, "tax", "export VAT rebates",
+                    "portchain tax rebate-claim 0x5e...9a --bill shipment.json --vat-invoice invoice.json "
+                    "--amount 23920 --as shipper")
     p = subparser(actions, "rebate-claim", "exporter (the bill's shipper): claim the VAT rebate of a shipment "
                   "against the cleared export declaration linked to its bill (one claim per bill)",
                   "portchain tax rebate-claim 0x5e...9a --bill shipment.json --vat-invoice invoice.json --amount 23400 "
@@ -358,4 +312,4 @@ def register(sub: Any) -> None:
     p = subparser(actions, "accept-treasury", "treasury: accept to pay a country's rebates (signed by the nominated "
                   "treasury's key)", "portchain tax accept-treasury CN", parents)
     p.add_argument("country", type=argument(_country))
-    group.set_defaults(func=cmd_tax)
+    bind(actions, TAX, {})

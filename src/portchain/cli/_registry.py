@@ -7,82 +7,34 @@ import time
 from typing import Any
 
 from ..errors import InputError
-from ._common import (
-    ACTOR,
-    COMMON,
-    NETWORK,
-    Parser,
-    connect_persistent,
-    emit,
-    org_id,
-    sender,
-    subparser,
-    tx_json,
-    tx_text,
-)
+from ._common import ACTOR, COMMON, NETWORK, connect_persistent, emit, group, org_id, subparser
+from ._dispatch import Call, Command, bind
 
 
-def cmd_registry(args: argparse.Namespace) -> int:
+def _onboard_demo(args: argparse.Namespace) -> int:
+    from ..devnet import PARTIES, account_for, onboard_parties
+
     with connect_persistent(args) as port:
-        registry = port.registry
-        action = args.registry_action
-        if action == "show":
-            return _show(args, registry)
-        if action == "onboard-demo":
-            from ..devnet import PARTIES, account_for, onboard_parties
-
-            onboarded = onboard_parties(port)
-            rows = {spec.role.name: {"orgId": registry.org_of(account_for(spec.role).address),
-                                     "signer": account_for(spec.role).address, "name": spec.name} for spec in PARTIES}
-            emit(args, rows, "\n".join(
-                f"{role:<14} organisation {row['orgId']:>3}  {row['signer']}  {row['name']}"
-                + ("" if any(p.spec.role.name == role for p in onboarded.values()) else "  (already onboarded)")
-                for role, row in rows.items()))
-            return 0
-        admin = port.deployer
-        if action == "onboard":
-            roles = [r for r in (part.strip() for part in args.roles.split(",")) if r]
-            onboarded = registry.onboard(
-                args.name, args.registration_id, args.country, roles, args.signer, args.port, sender=admin
-            )
-            emit(args, {"orgId": onboarded.org_id, **tx_json(onboarded.receipt)},
-                 f"onboarded organisation {onboarded.org_id} {tx_text(onboarded.receipt)}")
-            return 0
-        if action == "add-signer":
-            receipt = registry.add_signer(args.org_id, args.signer, sender=sender(args, port))
-            what = (f"proposed {args.signer} as a signer of organisation {args.org_id}; it signs once it accepts "
-                    f"(portchain registry accept-signer {args.org_id}, with its own key)")
-        elif action == "accept-signer":
-            account = sender(args, port)
-            receipt = registry.accept_signer(args.org_id, sender=account)
-            what = f"{account.address} now signs for organisation {args.org_id}"
-        elif action == "remove-signer":
-            receipt = registry.remove_signer(args.signer, sender=sender(args, port))
-            what = f"removed signer {args.signer}"
-        elif action == "designate":
-            receipt = registry.designate_authority(args.country, args.role, args.org_id, sender=admin)
-            what = f"designated organisation {args.org_id} as the {args.role} authority of {args.country.upper()}"
-        elif action == "suspend":
-            receipt = registry.suspend(args.org_id, args.reason, sender=admin)
-            what = f"suspended organisation {args.org_id}"
-        elif action == "reinstate":
-            receipt = registry.reinstate(args.org_id, sender=admin)
-            what = f"reinstated organisation {args.org_id}"
-        else:
-            receipt = registry.revoke(args.org_id, args.reason, sender=admin)
-            what = f"revoked organisation {args.org_id}"
-        emit(args, tx_json(receipt), f"{what} {tx_text(receipt)}")
+        onboarded = onboard_parties(port)
+        rows = {spec.role.name: {"orgId": port.registry.org_of(account_for(spec.role).address),
+                                 "signer": account_for(spec.role).address, "name": spec.name} for spec in PARTIES}
+        emit(args, rows, "\n".join(
+            f"{role:<14} organisation {row['orgId']:>3}  {row['signer']}  {row['name']}"
+            + ("" if any(p.spec.role.name == role for p in onboarded.values()) else "  (already onboarded)")
+            for role, row in rows.items()))
     return 0
 
 
-def _show(args: argparse.Namespace, registry: Any) -> int:
-    if args.org_id is None and not args.address:
-        raise InputError("registry show needs an organisation id or --address")
-    org = args.org_id if args.org_id is not None else registry.org_of(args.address)
-    if org == 0:
-        raise InputError(f"{args.address} signs for no organisation")
-    record = registry.organisation(org)
-    signers = registry.signers(org)
+def _show(args: argparse.Namespace) -> int:
+    with connect_persistent(args) as port:
+        if args.org_id is None and not args.address:
+            raise InputError("registry show needs an organisation id or --address")
+        registry = port.registry
+        org = args.org_id if args.org_id is not None else registry.org_of(args.address)
+        if org == 0:
+            raise InputError(f"{args.address} signs for no organisation")
+        record = registry.organisation(org)
+        signers = registry.signers(org)
     text = "\n".join([
         f"organisation {record.org_id}: {record.status.name}, {record.country}, "
         f"roles {', '.join(r.name for r in record.roles)}",
@@ -95,19 +47,48 @@ def _show(args: argparse.Namespace, registry: Any) -> int:
     return 0
 
 
+def _organisation(call: Call) -> int:
+    return int(call.args.org_id)
+
+
+_ORG = {"organisation": _organisation}
+
+COMMANDS: dict[str, Command] = {
+    "onboard": Command(
+        "registry.onboard", says=lambda done: f"onboarded organisation {done.outcome.number}",
+        json=lambda done: {"orgId": done.outcome.number},
+        values={"roles": lambda call: [r for r in (part.strip() for part in call.args.roles.split(",")) if r],
+                "signers": lambda call: call.args.signer, "ports": lambda call: call.args.port},
+    ),
+    "designate": Command("registry.designate", values=_ORG,
+                         says=lambda done: f"designated organisation {done.args.org_id} as the {done.args.role} "
+                                           f"authority of {done.args.country.upper()}"),
+    "add-signer": Command("registry.add_signer", values=_ORG,
+                          says=lambda done: f"proposed {done.args.signer} as a signer of organisation "
+                                            f"{done.args.org_id}; it signs once it accepts (portchain registry "
+                                            f"accept-signer {done.args.org_id}, with its own key)"),
+    "accept-signer": Command("registry.accept_signer", values=_ORG,
+                             says=lambda done: f"{done.call.account.address} now signs for organisation "
+                                               f"{done.args.org_id}"),
+    "remove-signer": Command("registry.remove_signer", says=lambda done: f"removed signer {done.args.signer}"),
+    "suspend": Command("registry.suspend", values=_ORG,
+                       says=lambda done: f"suspended organisation {done.args.org_id}"),
+    "reinstate": Command("registry.reinstate", values=_ORG,
+                         says=lambda done: f"reinstated organisation {done.args.org_id}"),
+    "revoke": Command("registry.revoke", values=_ORG, says=lambda done: f"revoked organisation {done.args.org_id}"),
+}
+
+
 def register(sub: Any) -> None:
-    reg = sub.add_parser(
-        "registry", parents=[COMMON], help="participant registry: onboard, signers, suspend, revoke, show",
-        epilog="example:\n  portchain registry show 3 --json", formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    actions = reg.add_subparsers(dest="registry_action", metavar="ACTION", parser_class=Parser)
-    actions.required = True
+    actions = group(sub, "registry", "participant registry: onboard, signers, suspend, revoke, show",
+                    "portchain registry show 3 --json")
     parents = [COMMON, NETWORK]
     a = subparser(actions, "onboard", "onboard an organisation (consortium admin)",
                   "portchain registry onboard --name 'Dutch Customs' --registration-id NL-DOU-1 --country NL "
                   "--roles customs --signer 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC --port NLRTM", parents)
     a.add_argument("--name", required=True, help="legal name (only its hash goes on-chain)")
-    a.add_argument("--registration-id", required=True, help="company registration / EORI id (only its hash goes on-chain)")
+    a.add_argument("--registration-id", required=True,
+                   help="company registration / EORI id (only its hash goes on-chain)")
     a.add_argument("--country", required=True, help="jurisdiction, ISO 3166-1 alpha-2 (NL, CN ...)")
     a.add_argument("--roles", required=True, help="comma-separated: carrier,shipper,consignee,bank,customs,tax,"
                                                   "port-operator,forwarder,insurer,inspector")
@@ -146,4 +127,4 @@ def register(sub: Any) -> None:
                   parents)
     a.add_argument("org_id", nargs="?", type=org_id)
     a.add_argument("--address", help="show the organisation this address signs for")
-    reg.set_defaults(func=cmd_registry)
+    bind(actions, COMMANDS, {"onboard-demo": _onboard_demo, "show": _show})

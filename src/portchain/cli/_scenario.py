@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ._common import COMMON, NETWORK, Parser, emit, subparser
+from ._common import COMMON, NETWORK, emit, group, subparser
 
 
 def _progress(done: int, total: int, started: float) -> None:
@@ -121,18 +121,14 @@ def _single(args: argparse.Namespace, scenario: Any, port: Any) -> int:
 
 
 def register(sub: Any) -> None:
-    group = sub.add_parser(
-        "scenario", parents=[COMMON], help="run scripted trade scenarios (YAML)",
-        epilog="example:\n  portchain scenario run scripts/scenarios/flagship.yaml --repeat 20", formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    actions = group.add_subparsers(dest="scenario_action", metavar="ACTION", parser_class=Parser)
-    actions.required = True
+    actions = group(sub, "scenario", "run scripted trade scenarios (YAML)",
+                    "portchain scenario run scripts/scenarios/flagship.yaml --repeat 20")
     p = subparser(actions, "run", "run a scenario through the SDK (a fresh local Anvil unless a node is configured)",
                   "portchain scenario run scripts/scenarios/flagship.yaml --repeat 20", [COMMON, NETWORK])
     p.add_argument("file", help="scenario YAML file (see scripts/scenarios/)")
     p.add_argument("--repeat", type=_positive, default=1, help="run it N times on one chain and print trades/s")
     p.add_argument("--report", help="write the Markdown + PNG report into this folder")
-    group.set_defaults(func=cmd_scenario)
+    p.set_defaults(func=cmd_scenario)
 
 
 def _positive(text: str) -> int:

@@ -5,61 +5,52 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ._common import (
-    ACTOR,
-    COMMON,
-    NETWORK,
-    Parser,
-    connect_persistent,
-    emit,
-    sender,
-    subparser,
-    tx_json,
-    tx_text,
-)
+from ._common import SIGNED, connect_persistent, emit, group, sender, subparser
+from ._dispatch import Command, Done, bind
 
 
-def cmd_token(args: argparse.Namespace) -> int:
-    from ..clients.settlement_token import from_units, to_units
+def _balance(args: argparse.Namespace) -> int:
+    from ..clients.settlement_token import from_units
     from ..types import to_address
 
     with connect_persistent(args) as port:
         token = port.token
-        decimals, symbol = token.decimals, token.symbol
-        if args.token_action == "balance":
-            address = to_address(args.address or sender(args, port).address)
-            units = token.balance_of(address)
-            emit(args, {"address": address, "units": units, "amount": from_units(units, decimals), "symbol": symbol},
-                 f"{address}: {from_units(units, decimals)} {symbol}")
-            return 0
-        account = sender(args, port)
-        units = to_units(args.amount, decimals)
-        if args.token_action == "mint":
-            receipt = token.mint(to_address(args.address), units, sender=account)
-            what = f"minted {args.amount} {symbol} to {args.address}"
-        else:
-            receipt = token.approve(to_address(args.spender), units, sender=account)
-            what = f"approved {args.spender} for {args.amount} {symbol}"
-        emit(args, tx_json(receipt), f"{what} {tx_text(receipt)}")
+        address = to_address(args.address or sender(args, port).address)
+        units, symbol = token.balance_of(address), token.symbol
+        amount = from_units(units, token.decimals)
+        emit(args, {"address": address, "units": units, "amount": amount, "symbol": symbol},
+             f"{address}: {amount} {symbol}")
     return 0
 
 
+def _minted(done: Done) -> str:
+    return f"minted {done.args.amount} {done.port.token.symbol} to {done.args.address}"
+
+
+def _approved(done: Done) -> str:
+    return f"approved {done.args.spender} for {done.args.amount} {done.port.token.symbol}"
+
+
+COMMANDS: dict[str, Command] = {
+    "mint": Command("token.mint", says=_minted, values={"to": lambda call: call.args.address}),
+    "approve": Command("token.approve", says=_approved),
+}
+
+
 def register(sub: Any) -> None:
-    group = sub.add_parser(
-        "token", parents=[COMMON], help="the settlement token: balance, mint (local faucet), approve",
-        epilog="example:\n  portchain token balance 0x90F79bf6EB2c4f870365E785982E1f101E93b906", formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    actions = group.add_subparsers(dest="token_action", metavar="ACTION", parser_class=Parser)
-    actions.required = True
-    parents = [COMMON, NETWORK, ACTOR]
-    p = subparser(actions, "balance", "a token balance", "portchain token balance 0x90F7...b906", parents)
+    actions = group(sub, "token", "the settlement token: balance, mint (local faucet), approve",
+                    "portchain token balance 0x90F79bf6EB2c4f870365E785982E1f101E93b906")
+    p = subparser(actions, "balance", "a token balance", "portchain token balance 0x90F7...b906", SIGNED)
     p.add_argument("address", nargs="?", help="default: the signing account")
-    p = subparser(actions, "mint", "faucet: mint tokens (the deployer on a local chain)",
-                  "portchain token mint 0x90F79bf6EB2c4f870365E785982E1f101E93b906 250000", parents)
-    p.add_argument("address")
-    p.add_argument("amount", help="in token units, e.g. 250000.50")
-    p = subparser(actions, "approve", "allow a contract to move your tokens",
-                  "portchain token approve 0x5FbDB2315678afecb367f032d93F642f64180aa3 202400 --as consignee", parents)
-    p.add_argument("spender")
-    p.add_argument("amount")
-    group.set_defaults(func=cmd_token)
+    # mint and approve: who, then how much
+    for name, help_text, example, who, amount_help in (
+        ("mint", "faucet: mint tokens (the deployer on a local chain)",
+         "portchain token mint 0x90F79bf6EB2c4f870365E785982E1f101E93b906 250000", "address",
+         "in token units, e.g. 250000.50"),
+        ("approve", "allow a contract to move your tokens",
+         "portchain token approve 0x5FbDB2315678afecb367f032d93F642f64180aa3 202400 --as consignee", "spender", None),
+    ):
+        p = subparser(actions, name, help_text, example, SIGNED)
+        p.add_argument(who)
+        p.add_argument("amount", help=amount_help)
+    bind(actions, COMMANDS, {"balance": _balance})

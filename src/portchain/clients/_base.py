@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eth_account import Account
 from eth_account.datastructures import SignedMessage
@@ -12,7 +13,11 @@ from eth_account.signers.local import LocalAccount
 from .._abi import ContractABI, DecodedEvent
 from .._artifacts import load_artifact
 from ..transactions import Receipt, TransactionLayer
-from ..types import to_address
+from ..types import HexLike, to_address, to_country, to_hash32
+
+if TYPE_CHECKING:
+    from .port_registry import RegistryClient
+    from .settlement_token import SignedPermit
 
 # Contracts whose address also answers another contract's functions (LetterOfCredit's fallback delegates to its
 # extension): their client ABI is the union of both.
@@ -48,6 +53,7 @@ class ContractClient:
         self.address = to_address(address, f"{self.contract_name} address")
         self.deploy_block = deploy_block
         self.abi = contract_abi(self.contract_name)
+        self._registry_client: RegistryClient | None = None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.address})"
@@ -56,8 +62,26 @@ class ContractClient:
         fn = self.abi.function(function)
         return fn.decode(self.layer.call(self.address, fn.encode(args)))
 
+    def _registry(self) -> RegistryClient:
+        """The participant registry this contract asks (its ``registry()``), found once per client."""
+        if self._registry_client is None:
+            from .port_registry import RegistryClient
+
+            self._registry_client = RegistryClient(self.layer, self._call("registry"))
+        return self._registry_client
+
     def _send(self, sender: LocalAccount, function: str, *args: Any, gas: int | None = None) -> Receipt:
         return self.layer.send(sender, self.address, self.abi.function(function).encode(args), gas=gas)
+
+    def _send_paying(
+        self, sender: LocalAccount, function: str, *args: Any, permit: SignedPermit | None = None
+    ) -> Receipt:
+        """Send ``function(*args)``, a call that pulls tokens from ``sender`` (approved beforehand); with a
+        ``permit``, send ``<function>WithPermit(*args, deadline, v, r, s)`` so the approval rides in the same
+        transaction."""
+        if permit is None:
+            return self._send(sender, function, *args)
+        return self._send(sender, f"{function}WithPermit", *args, permit.deadline, permit.v, permit.r, permit.s)
 
     def _sign_typed(
         self,
@@ -86,16 +110,66 @@ class ContractClient:
             },
             "message": message,
         }
-        return Account.sign_typed_data(signer.key, full_message=typed)
+        signed: SignedMessage = Account.sign_typed_data(signer.key, full_message=typed)
+        return signed
 
     def events(self, receipt: Receipt, name: str | None = None) -> list[DecodedEvent]:
         """The events this contract emitted in ``receipt`` (only those called ``name`` if given)."""
         decoded = self.abi.decode_logs(receipt.logs, self.address)
         return [e for e in decoded if name is None or e.name == name]
 
-    def logs(self, event: str, *indexed: Any, from_block: int | None = None) -> list[DecodedEvent]:
-        """Past ``event`` logs filtered by their indexed topics (32-byte values or None for any)."""
-        topics: list[Any] = ["0x" + self.abi.event_topic(event).hex()]
+    def logs(self, event: str | Sequence[str], *indexed: Any, from_block: int | None = None) -> list[DecodedEvent]:
+        """Past logs of ``event`` (or of any of several events), oldest first, filtered by their indexed topics
+        (32-byte values, or None for any), from ``from_block`` (default: the contract's deployment block)."""
+        names = [event] if isinstance(event, str) else list(event)
+        kinds = ["0x" + self.abi.event_topic(name).hex() for name in names]
+        topics: list[Any] = [kinds[0] if isinstance(event, str) else kinds]
         topics += [None if t is None else "0x" + t.hex() for t in indexed]
         start = self.deploy_block if from_block is None else from_block
-        return self.abi.decode_logs(self.layer.get_logs(self.address, topics, start), self.address)
+        found = self.abi.decode_logs(self.layer.get_logs(self.address, topics, start), self.address)
+        return sorted(found, key=lambda e: (e.block_number, e.log_index))
+
+    def _steps(self, events: Sequence[str], ident: bytes, from_block: int) -> list[tuple[str, int, dict[str, Any]]]:
+        """(event, block, arguments but the id) of every one of ``events`` indexed by ``ident`` first, oldest first:
+        one log query from the block where the record began (no scan from genesis)."""
+        return [(e.name, e.block_number, args_but_id(e)) for e in self.logs(events, ident, from_block=from_block)]
+
+
+def args_but_id(event: DecodedEvent) -> dict[str, Any]:
+    """An event's arguments without the ``id`` that every step of a record's history repeats."""
+    return {k: v for k, v in event.args.items() if k != "id"}
+
+
+def address_or_none(address: str) -> str | None:
+    """An address a view returned, or None for the zero address (nothing set)."""
+    return None if int(address, 16) == 0 else str(address)
+
+
+def declaration_id(value: HexLike) -> bytes:
+    """A customs declaration id (32 bytes, as :meth:`~portchain.clients.customs.CustomsClient.lodge` returned it)."""
+    return to_hash32(value, "declaration id")
+
+
+class NominatedTreasuries(ContractClient):
+    """A contract whose authorities nominate their country's treasury, which accepts before it takes effect
+    (``NominatedTreasuries.sol``: customs for duties, the tax authority for rebates)."""
+
+    def nominate_treasury(self, treasury: str, token: str, *, sender: LocalAccount) -> Receipt:
+        """The authority (``sender``) nominates the treasury of its country, paid or paying in ``token``; it takes
+        effect when the treasury accepts (:meth:`accept_treasury`). Assessments already made keep the treasury they
+        fixed."""
+        return self._send(sender, "nominateTreasury", to_address(treasury, "treasury"), to_address(token, "token"))
+
+    def accept_treasury(self, country: str, *, sender: LocalAccount) -> Receipt:
+        """The nominated treasury (``sender``) accepts to serve ``country``."""
+        return self._send(sender, "acceptTreasury", to_country(country))
+
+    def treasury_of(self, country: str) -> tuple[str, str]:
+        """(treasury, token) that serves ``country`` now (zero addresses until one has accepted)."""
+        treasury, token = self._call("treasuryOf", to_country(country))
+        return str(treasury), str(token)
+
+    def nominated_treasury_of(self, country: str) -> tuple[str, str] | None:
+        """(treasury, token) nominated for ``country`` and not accepted yet, or None."""
+        treasury, token = self._call("nominatedTreasuryOf", to_country(country))
+        return None if address_or_none(treasury) is None else (str(treasury), str(token))

@@ -18,7 +18,6 @@ from typing import Any
 
 from eth_account.signers.local import LocalAccount
 
-from .._abi import DecodedEvent
 from ..errors import InputError
 from ..transactions import Receipt
 from ..types import (
@@ -28,12 +27,14 @@ from ..types import (
     HexLike,
     Milestone,
     document_hash_of,
+    is_document,
     org_scoped_id,
     to_address,
     to_hash32,
+    to_org_id,
     to_uint,
 )
-from ._base import ContractClient
+from ._base import ContractClient, args_but_id
 
 BillRef = Any  # bytes32 bill id (bytes or 0x-hex), as draft returned it
 
@@ -45,7 +46,7 @@ class DraftedFrom(bytes):
 
 def bill_id(bill: BillRef) -> bytes:
     """The 32-byte id of a bill (what :meth:`BillOfLadingClient.draft` returned)."""
-    if hasattr(bill, "hash") and callable(bill.hash):
+    if is_document(bill):
         raise InputError(
             "a transport document is not a bill id: the id binds its hash to the drafting carrier; "
             "use the id draft returned, or bill_id_for(document, carrier)"
@@ -54,10 +55,12 @@ def bill_id(bill: BillRef) -> bytes:
 
 
 def bill_id_for(document: Any, carrier: int) -> bytes:
-    """The id carrier organisation ``carrier`` gives the bill it drafts from ``document`` (or its hash).
+    """The id carrier organisation ``carrier`` gives the bill it drafts from ``document`` (or its hash); another
+    carrier drafting from the same document gets another id.
 
-    >>> bill_id_for(bytes(31) + b"\\x01", 1).hex()[:16]
-    'cc69885fda6bcc1a'
+    >>> digest = bytes(31) + b"\\x01"
+    >>> bill_id_for(digest, 1).hex()[:16], bill_id_for(digest, 2) == bill_id_for(digest, 1)
+    ('cc69885fda6bcc1a', False)
     """
     return org_scoped_id(document, carrier, "carrier")
 
@@ -153,13 +156,6 @@ _ENDORSE_FIELDS = [
 ]
 
 
-def _org(org_id: int, what: str = "organisation id") -> int:
-    to_uint(org_id, 32, what)
-    if org_id == 0:
-        raise InputError(f"{what} must not be 0")
-    return org_id
-
-
 class BillOfLadingClient(ContractClient):
     """Electronic bills of lading."""
 
@@ -184,8 +180,8 @@ class BillOfLadingClient(ContractClient):
             what = "straight bill" if parsed == BillKind.STRAIGHT else "sea waybill"
             raise InputError(f"a {what} needs a consignee organisation")
         if consignee:
-            _org(consignee, "consignee")
-        receipt = self._send(sender, "draft", digest, parsed, _org(shipper, "shipper"), consignee)
+            to_org_id(consignee, "consignee")
+        receipt = self._send(sender, "draft", digest, parsed, to_org_id(shipper, "shipper"), consignee)
         (event,) = self.events(receipt, "BillDrafted")
         return bytes(event.args["id"])
 
@@ -214,11 +210,11 @@ class BillOfLadingClient(ContractClient):
 
     def transfer(self, bill: BillRef, to: int, *, sender: LocalAccount) -> Receipt:
         """The holder passes possession to organisation ``to``."""
-        return self._send(sender, "transfer", bill_id(bill), _org(to, "recipient"))
+        return self._send(sender, "transfer", bill_id(bill), to_org_id(to, "recipient"))
 
     def endorse(self, bill: BillRef, to: int, *, to_order: bool = False, sender: LocalAccount) -> Receipt:
         """The titleholder endorses the bill to ``to`` (``to_order``: "to the order of") and delivers it."""
-        return self._send(sender, "endorseToOrder" if to_order else "endorse", bill_id(bill), _org(to, "endorsee"))
+        return self._send(sender, "endorseToOrder" if to_order else "endorse", bill_id(bill), to_org_id(to, "endorsee"))
 
     def blank_endorse(self, bill: BillRef, *, sender: LocalAccount) -> Receipt:
         """The titleholder endorses the bill in blank (it becomes a bearer bill)."""
@@ -247,10 +243,10 @@ class BillOfLadingClient(ContractClient):
         only, or by anyone when no relayer is named. The signature names the signer's organisation and the bill's
         current ``transfers`` count: it dies when the bill moves, and :meth:`revoke_endorsement` withdraws it."""
         bill_bytes = bill_id(bill)
-        _org(to, "endorsee")
+        to_org_id(to, "endorsee")
         relayer_address = to_address(relayer, "relayer") if relayer else "0x" + "00" * 20
         deadline = self.layer.block_timestamp() + valid_for if deadline is None else to_uint(deadline, 256, "deadline")
-        from_org = int(self._registry_call("orgOf", signer.address))
+        from_org = self._registry().org_of(signer.address)
         if from_org == 0:
             raise InputError(f"{signer.address} signs for no organisation")
         transfers = self.status(bill_bytes).transfers
@@ -268,13 +264,6 @@ class BillOfLadingClient(ContractClient):
     def revoke_endorsement(self, nonce: int, *, sender: LocalAccount) -> Receipt:
         """Withdraw an unrelayed endorsement ``sender`` signed with ``nonce`` (its current nonce)."""
         return self._send(sender, "revokeEndorsement", to_uint(nonce, 256, "nonce"))
-
-    def _registry_call(self, function: str, *args: Any) -> Any:
-        from .port_registry import RegistryClient
-
-        if not hasattr(self, "_registry"):
-            self._registry = RegistryClient(self.layer, self._call("registry"))
-        return self._registry._call(function, *args)
 
     def endorse_by_signature(self, endorsement: SignedEndorsement, *, sender: LocalAccount) -> Receipt:
         """Relay a signed endorsement (``sender`` pays the gas; the holder's signer authorised it)."""
@@ -313,7 +302,8 @@ class BillOfLadingClient(ContractClient):
     def record_milestone(
         self, bill: BillRef, milestone: Milestone | str, date: int | None = None, *, sender: LocalAccount
     ) -> Receipt:
-        """The carrier records shipped on board / arrived / discharged (``date``: unix time, default the chain's now)."""
+        """The carrier records shipped on board / arrived / discharged (``date``: unix time, default the chain's
+        now)."""
         when = self.layer.block_timestamp() if date is None else to_uint(date, 40, "milestone date")
         if when == 0:
             raise InputError("milestone date must not be 0")
@@ -325,17 +315,19 @@ class BillOfLadingClient(ContractClient):
         """Everything the chain holds about the bill, in one call (raises ``errors.UnknownBill``)."""
         ident = bill_id(bill)
         s = self._call("statusOf", ident)
+        carrier, shipper, consignee, holder, endorsee, previous_holder, draft_block, shipped, arrived, discharged = (
+            int(v) for v in s[3:13]
+        )
         replaced = bytes(s[13])
         return BillStatus(
-            ident, BillState(s[0]), BillKind(s[1]), bool(s[2]), *(int(v) for v in s[3:13]),
-            replaced_by=replaced if any(replaced) else None, transfers=int(s[14]),
+            ident, BillState(s[0]), BillKind(s[1]), bool(s[2]), carrier, shipper, consignee, holder, endorsee,
+            previous_holder, draft_block, shipped, arrived, discharged, replaced if any(replaced) else None, int(s[14]),
         )
 
     def bills_drafted_from(self, document: Any) -> list[tuple[bytes, int]]:
         """Every (bill id, carrier) drafted from ``document`` (or its hash), from the indexed ``BillDrafted`` logs."""
-        topics = ["0x" + self.abi.event_topic("BillDrafted").hex(), None, None, "0x" + document_hash_of(document).hex()]
-        logs = self.abi.decode_logs(self.layer.get_logs(self.address, topics, self.deploy_block), self.address)
-        return [(bytes(e.args["id"]), int(e.args["carrier"])) for e in logs]
+        drafted = self.logs("BillDrafted", None, None, document_hash_of(document))
+        return [(bytes(e.args["id"]), int(e.args["carrier"])) for e in drafted]
 
     def resolve(self, bill: BillRef, *, allow_undrafted: bool = False) -> bytes:
         """A bill id from an id, or from a :class:`DraftedFrom` document hash (the one bill drafted from it; an
@@ -359,12 +351,9 @@ class BillOfLadingClient(ContractClient):
         """Every step of the bill, rebuilt from its events: one log query filtered by the bill's indexed id,
         starting at the block where it was drafted (no scan from genesis)."""
         status = self.status(bill)
-        topics = [["0x" + self.abi.event_topic(name).hex() for name in _HISTORY_EVENTS], "0x" + status.id.hex()]
-        logs = self.layer.get_logs(self.address, topics, status.draft_block)
-        events: list[DecodedEvent] = self.abi.decode_logs(logs, self.address)
         return [
-            HistoryEntry(e.name, e.block_number, e.tx_hash, {k: v for k, v in e.args.items() if k != "id"})
-            for e in sorted(events, key=lambda e: (e.block_number, e.log_index))
+            HistoryEntry(e.name, e.block_number, e.tx_hash, args_but_id(e))
+            for e in self.logs(_HISTORY_EVENTS, status.id, from_block=status.draft_block)
         ]
 
     def endorsement_chain(self, bill: BillRef) -> list[int]:

@@ -2,32 +2,41 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 
 from ..errors import InputError
 from ..transactions import Receipt
-from ..types import HexLike, to_hash32, to_uint
-from ._base import ContractClient
-from .customs import _id
+from ..types import HexLike, container_number_problem, to_hash32, to_uint
+from ._base import ContractClient, declaration_id
+from .bill_of_lading import bill_id
 
 
 def container_bytes(container: str) -> bytes:
-    """An ISO 6346 container number as the 11 bytes the gate stores."""
+    """An ISO 6346 container number (check digit verified: :func:`~portchain.types.container_number_problem`) as
+    the 11 bytes the gate stores.
+
+    >>> container_bytes(" msku9070323 ")
+    b'MSKU9070323'
+    >>> container_bytes("MSKU9070324")
+    Traceback (most recent call last):
+    ...
+    portchain.errors.InputError: 'MSKU9070324' has a wrong ISO 6346 check digit (expected 3)
+    """
     text = str(container).strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}[UJZ]\d{7}", text):
-        raise InputError(f"container must be an ISO 6346 number such as MSKU9070323, got {container!r}")
+    problem = container_number_problem(text)
+    if problem is not None:
+        raise InputError(problem)
     return text.encode()
 
 
 def pickup_code_hash(container: str, code: bytes) -> bytes:
     """keccak256(container || code): what the gate stores for a pick-up code."""
-    return keccak(container_bytes(container) + code)
+    return bytes(keccak(container_bytes(container) + code))
 
 
 @dataclass(frozen=True)
@@ -55,7 +64,7 @@ class GateClient(ContractClient):
             raise InputError("a pick-up code is 32 bytes")
         code_hash = pickup_code_hash(container, secret)
         receipt = self._send(
-            sender, "authorise", _id(declaration), to_hash32(bill, "bill id"), container_bytes(container), code_hash
+            sender, "authorise", declaration_id(declaration), bill_id(bill), container_bytes(container), code_hash
         )
         return PickupAuthorisation(container.upper(), "0x" + secret.hex(), code_hash, receipt)
 
@@ -72,8 +81,7 @@ class GateClient(ContractClient):
         (container, found_operator, authorised_at, used_at), declaration = self._call(
             "pickupOf", to_uint(operator, 32, "operator organisation"), to_hash32(code_hash, "code hash")
         )
-        operator = found_operator
         return {
-            "container": bytes(container).decode(), "operator": operator, "authorisedAt": authorised_at,
+            "container": bytes(container).decode(), "operator": found_operator, "authorisedAt": authorised_at,
             "usedAt": used_at, "declaration": "0x" + bytes(declaration).hex(),
         }

@@ -29,12 +29,15 @@ from ..types import (
     HexLike,
     InspectionResult,
     Lane,
-    to_address,
+    document_hash_of,
+    optional_text_hash,
     to_country,
-    to_hash32,
+    to_positive,
     to_uint,
 )
-from ._base import ContractClient
+from ._base import NominatedTreasuries, address_or_none, declaration_id
+from .bill_of_lading import bill_id
+from .settlement_token import SignedPermit
 
 
 @dataclass(frozen=True)
@@ -46,16 +49,18 @@ class Item:
     origin: str
 
     def __post_init__(self) -> None:
-        digits = str(self.hs_code).replace(".", "").replace(" ", "")
-        if not re.fullmatch(r"\d{6,10}", digits):
+        if not re.fullmatch(r"\d{6,10}", self._digits):
             raise InputError(f"HS code must be 6 to 10 digits, got {self.hs_code!r}")
-        if to_uint(self.customs_value, 96, "customs value") == 0:
-            raise InputError("customs value must be positive")
+        to_positive(self.customs_value, 96, "customs value")
         to_country(self.origin)
 
     @property
+    def _digits(self) -> str:
+        return str(self.hs_code).replace(".", "").replace(" ", "")
+
+    @property
     def subheading(self) -> int:
-        return int(str(self.hs_code).replace(".", "").replace(" ", "")[:6])
+        return int(self._digits[:6])
 
     def encode(self) -> tuple[int, int, bytes]:
         return (self.subheading, self.customs_value, to_country(self.origin))
@@ -77,24 +82,6 @@ def compute_duties(items: Sequence[Item], rates: Mapping[str, int], vat_bps: int
         duty += _round_half_up(item.customs_value * rate)
     vat = _round_half_up((sum(i.customs_value for i in items) + duty) * vat_bps)
     return duty, vat
-
-
-def _hash(value: Any, what: str) -> bytes:
-    """A document hash: from an object with ``.hash()``, 32 bytes/hex, or a JSON-able dict (canonical)."""
-    if hasattr(value, "hash") and callable(value.hash):
-        return bytes(value.hash())
-    if isinstance(value, dict):
-        from ..documents import document_hash
-
-        return document_hash(value)
-    return to_hash32(value, what)
-
-
-def _text_hash(text: str | None) -> bytes:
-    """keccak256 of NFC-normalised, trimmed text (as the registry hashes names); zero for no text."""
-    from .port_registry import text_hash
-
-    return text_hash(text) if text and text.strip() else bytes(32)
 
 
 @dataclass(frozen=True)
@@ -141,11 +128,14 @@ def _items(items: Iterable[Item]) -> list[tuple[int, int, bytes]]:
     return encoded
 
 
-def _id(value: HexLike) -> bytes:
-    return to_hash32(value, "declaration id")
+def _declared(document: Any, items: Iterable[Item], ucr: str, bill: HexLike | None) -> tuple[Any, ...]:
+    """What a lodged or amended declaration sends after its leading arguments: document hash, UCR hash, the bill
+    (zero for none) and the items."""
+    linked = bill_id(bill) if bill is not None else bytes(32)
+    return document_hash_of(document, "declaration hash"), optional_text_hash(ucr), linked, _items(items)
 
 
-class CustomsClient(ContractClient):
+class CustomsClient(NominatedTreasuries):
     """Customs declarations, tariffs, import VAT, duties and release."""
 
     contract_name = "Customs"
@@ -164,28 +154,17 @@ class CustomsClient(ContractClient):
         sender: LocalAccount,
     ) -> bytes:
         """Lodge a declaration with the customs of ``country``; returns its id (which commits to the items)."""
-        receipt = self._send(
-            sender, "lodge", DeclarationKind.parse(kind), to_country(country), _hash(document, "declaration hash"),
-            _text_hash(ucr), to_hash32(bill, "bill id") if bill is not None else bytes(32), _items(items),
-        )
+        declared = _declared(document, items, ucr, bill)
+        receipt = self._send(sender, "lodge", DeclarationKind.parse(kind), to_country(country), *declared)
         (event,) = self.events(receipt, "DeclarationLodged")
         return bytes(event.args["id"])
 
     def amend(
-        self,
-        declaration: HexLike,
-        document: Any,
-        items: Sequence[Item],
-        *,
-        ucr: str = "",
-        bill: HexLike | None = None,
+        self, declaration: HexLike, document: Any, items: Sequence[Item], *, ucr: str = "", bill: HexLike | None = None,
         sender: LocalAccount,
     ) -> bytes:
         """Lodge the amended declaration customs asked for; returns the new id."""
-        receipt = self._send(
-            sender, "amend", _id(declaration), _hash(document, "declaration hash"), _text_hash(ucr),
-            to_hash32(bill, "bill id") if bill is not None else bytes(32), _items(items),
-        )
+        receipt = self._send(sender, "amend", declaration_id(declaration), *_declared(document, items, ucr, bill))
         (event,) = self.events(receipt, "DeclarationAmended")
         return bytes(event.args["replacement"])
 
@@ -196,37 +175,39 @@ class CustomsClient(ContractClient):
             raise InputError(f"declaration is {view.status.name}, not ASSESSED: nothing to pay")
         return view.duty + view.vat
 
-    def pay(self, declaration: HexLike, *, sender: LocalAccount, permit: Any = None) -> Receipt:
+    def pay(self, declaration: HexLike, *, sender: LocalAccount, permit: SignedPermit | None = None) -> Receipt:
         """Pay duty + VAT to the jurisdiction's treasury (approve first, or give a ``permit``)."""
-        if permit is None:
-            return self._send(sender, "pay", _id(declaration))
-        return self._send(sender, "payWithPermit", _id(declaration), permit.deadline, permit.v, permit.r, permit.s)
+        return self._send_paying(sender, "pay", declaration_id(declaration), permit=permit)
 
     # -- customs authority -------------------------------------------------------------------------------------------
 
     def accept(self, declaration: HexLike, *, sender: LocalAccount) -> Receipt:
-        return self._send(sender, "accept", _id(declaration))
+        return self._send(sender, "accept", declaration_id(declaration))
 
     def reject(self, declaration: HexLike, reason: str = "", *, sender: LocalAccount) -> Receipt:
-        return self._send(sender, "reject", _id(declaration), _text_hash(reason))
+        return self._send(sender, "reject", declaration_id(declaration), optional_text_hash(reason))
 
     def assign_lane(self, declaration: HexLike, lane: Lane | str, *, sender: LocalAccount) -> Receipt:
-        return self._send(sender, "assignLane", _id(declaration), Lane.parse(lane))
+        return self._send(sender, "assignLane", declaration_id(declaration), Lane.parse(lane))
 
     def record_inspection(
         self, declaration: HexLike, result: InspectionResult | str, report: str = "", *, sender: LocalAccount
     ) -> Receipt:
-        return self._send(sender, "recordInspection", _id(declaration), InspectionResult.parse(result), _text_hash(report))
+        return self._send(
+            sender, "recordInspection", declaration_id(declaration), InspectionResult.parse(result),
+            optional_text_hash(report),
+        )
 
     def require_amendment(self, declaration: HexLike, reason: str = "", *, sender: LocalAccount) -> Receipt:
-        return self._send(sender, "requireAmendment", _id(declaration), _text_hash(reason))
+        return self._send(sender, "requireAmendment", declaration_id(declaration), optional_text_hash(reason))
 
     def assess(self, declaration: HexLike, document: Any, items: Sequence[Item], *, sender: LocalAccount) -> Receipt:
         """Assess duty and import VAT; ``document`` and ``items`` as lodged (checked against the id)."""
-        return self._send(sender, "assess", _id(declaration), _hash(document, "declaration hash"), _items(items))
+        digest = document_hash_of(document, "declaration hash")
+        return self._send(sender, "assess", declaration_id(declaration), digest, _items(items))
 
     def release(self, declaration: HexLike, *, sender: LocalAccount) -> Receipt:
-        return self._send(sender, "release", _id(declaration))
+        return self._send(sender, "release", declaration_id(declaration))
 
     def set_tariff_rate(self, code: str, rate_bps: int, *, sender: LocalAccount) -> Receipt:
         """Set the duty rate of an HS heading ("8517") or subheading ("851712") in the sender's jurisdiction."""
@@ -239,32 +220,22 @@ class CustomsClient(ContractClient):
         """The TAX authority sets its jurisdiction's import VAT rate."""
         return self._send(sender, "setVatRate", _rate(rate_bps))
 
-    def nominate_treasury(self, treasury: str, token: str, *, sender: LocalAccount) -> Receipt:
-        """The customs authority nominates where its country's duties are paid, in ``token``; it takes effect when
-        the treasury accepts (:meth:`accept_treasury`). Assessments already made keep the treasury they fixed."""
-        return self._send(sender, "nominateTreasury", to_address(treasury, "treasury"), to_address(token, "token"))
-
-    def accept_treasury(self, country: str, *, sender: LocalAccount) -> Receipt:
-        """The nominated treasury (``sender``) accepts to receive ``country``'s duties."""
-        return self._send(sender, "acceptTreasury", to_country(country))
-
     # -- queries -----------------------------------------------------------------------------------------------------
 
     def declaration(self, declaration: HexLike) -> Declaration:
-        ident = _id(declaration)
+        ident = declaration_id(declaration)
         v = self._call("declarationOf", ident)
         superseded = bytes(v[11])
         return Declaration(
             ident, DeclarationStatus(v[0]), DeclarationKind(v[1]), Lane(v[2]), InspectionResult(v[3]), int(v[4]),
             bytes(v[5]).decode(), int(v[6]), int(v[7]), int(v[8]), int(v[9]), int(v[10]),
-            superseded if any(superseded) else None,
-            None if int(v[12], 16) == 0 else str(v[12]), None if int(v[13], 16) == 0 else str(v[13]),
+            superseded if any(superseded) else None, address_or_none(v[12]), address_or_none(v[13]),
         )
 
     def declaration_of_bill(self, bill: HexLike, kind: DeclarationKind | str, declarant: int) -> bytes | None:
         """The declaration of ``kind`` that organisation ``declarant`` linked to ``bill``, if any."""
         found = bytes(self._call(
-            "declarationOfBill", to_hash32(bill, "bill id"), DeclarationKind.parse(kind), to_uint(declarant, 32, "declarant")
+            "declarationOfBill", bill_id(bill), DeclarationKind.parse(kind), to_uint(declarant, 32, "declarant")
         ))
         return found if any(found) else None
 
@@ -274,15 +245,6 @@ class CustomsClient(ContractClient):
 
     def vat_rate(self, country: str) -> int:
         return int(self._call("vatRate", to_country(country)))
-
-    def treasury_of(self, country: str) -> tuple[str, str]:
-        """(treasury, token) that receives ``country``'s duties now (zero addresses until one has accepted)."""
-        treasury, token = self._call("treasuryOf", to_country(country))
-        return treasury, token
-
-    def nominated_treasury_of(self, country: str) -> tuple[str, str] | None:
-        """(treasury, token) nominated for ``country``'s duties and not accepted yet, or None."""
-        return _treasury(self._call("nominatedTreasuryOf", to_country(country)))
 
     def expected_duties(self, country: str, kind: DeclarationKind | str, items: Sequence[Item]) -> tuple[int, int]:
         """(duty, VAT) computed here from the chain's current rates, before anything is sent."""
@@ -300,20 +262,10 @@ class CustomsClient(ContractClient):
     def history(self, declaration: HexLike) -> list[tuple[str, int, dict[str, Any]]]:
         """(event, block, arguments) of every step, from the lodging block, by the indexed declaration id."""
         view = self.declaration(declaration)
-        topics = [["0x" + self.abi.event_topic(name).hex() for name in _EVENTS], "0x" + view.id.hex()]
-        events = self.abi.decode_logs(self.layer.get_logs(self.address, topics, view.lodged_block), self.address)
-        return [
-            (e.name, e.block_number, {k: v for k, v in e.args.items() if k != "id"})
-            for e in sorted(events, key=lambda e: (e.block_number, e.log_index))
-        ]
+        return self._steps(_EVENTS, view.id, view.lodged_block)
 
 
 def _rate(rate_bps: int) -> int:
     if to_uint(rate_bps, 16, "rate") > BPS:
         raise InputError(f"a rate must be 0 to {BPS} basis points, got {rate_bps}")
     return rate_bps
-
-
-def _treasury(pair: Any) -> tuple[str, str] | None:
-    treasury, token = pair
-    return None if int(treasury, 16) == 0 else (str(treasury), str(token))

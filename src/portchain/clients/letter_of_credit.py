@@ -23,31 +23,33 @@ from ..types import (
     AmendmentChange,
     CreditState,
     Discrepancy,
+    DocType,
     HexLike,
     PresentationState,
+    is_document,
     to_address,
     to_hash32,
+    to_org_id,
+    to_positive,
     to_uint,
 )
 from ._base import ContractClient
 from .bill_of_lading import BillOfLadingClient, BillRef, bill_id
+from .settlement_token import SignedPermit
 
 MAX_TOLERANCE_BPS = 1_000
 DEFAULT_PRESENTATION_DAYS = 21
 
 
-def _doc_types() -> Any:
-    from ..documents.trade import DocType
+def documents_mask(documents: Iterable[DocType | str | int]) -> int:
+    """The bit set of required document types (``DocType`` members, names or numbers).
 
-    return DocType
-
-
-def documents_mask(documents: Iterable[Any]) -> int:
-    """The bit set of required document types (``DocType`` members, names or numbers)."""
-    doc_type = _doc_types()
+    >>> documents_mask([DocType.COMMERCIAL_INVOICE, "packing-list"])
+    3
+    """
     mask = 0
     for item in documents:
-        mask |= 1 << int(doc_type.parse(item))
+        mask |= 1 << DocType.parse(item)
     return mask
 
 
@@ -92,17 +94,15 @@ class CreditTerms:
         """The ``Terms`` tuple for the contract, validated."""
         expiry = _timestamp(self.expiry, "expiry")
         latest = _timestamp(self.latest_shipment, "latest shipment date")
-        if to_uint(self.amount, 96, "amount") == 0:
-            raise InputError("amount must be positive")
+        to_positive(self.amount, 96, "amount")
         if not 0 <= self.tolerance_bps <= MAX_TOLERANCE_BPS:
             raise InputError(f"tolerance must be 0 to {MAX_TOLERANCE_BPS} basis points (UCP 600 'about' = 1000)")
         if not 1 <= self.presentation_days <= 255:
             raise InputError("presentation period must be 1 to 255 days")
         if latest > expiry:
             raise InputError("the latest shipment date must not be after expiry")
-        for what, org in (("beneficiary", self.beneficiary), ("issuing bank", self.issuing_bank)):
-            if to_uint(org, 32, what) == 0:
-                raise InputError(f"{what} organisation must be set")
+        to_org_id(self.beneficiary, "beneficiary organisation")
+        to_org_id(self.issuing_bank, "issuing bank organisation")
         return (
             to_hash32(self.terms_hash, "terms hash"),
             to_address(self.token, "token"),
@@ -162,7 +162,11 @@ class Credit:
         out: dict[str, Any] = {}
         for key, value in self.__dict__.items():
             camel = "".join(p if i == 0 else p.title() for i, p in enumerate(key.split("_")))
-            out[camel] = value.name if isinstance(value, CreditState) else "0x" + value.hex() if isinstance(value, bytes) else value
+            if isinstance(value, CreditState):
+                value = value.name
+            elif isinstance(value, bytes):
+                value = "0x" + value.hex()
+            out[camel] = value
         return out
 
 
@@ -209,21 +213,19 @@ def _anchor_ref(document: Any) -> bytes:
         from .trade_documents import anchor_id
 
         return anchor_id(document[0], document[1])
-    if hasattr(document, "hash") and callable(document.hash):
-        raise InputError("a presented document needs its issuer: give (document, issuer organisation) or its anchor id")
+    if is_document(document):
+        raise InputError(
+            "a presented document needs its issuer: give (document, issuer organisation) or its anchor id"
+        )
     return to_hash32(document, "anchor id")
 
 
 def _credit_id(value: int) -> int:
-    if to_uint(value, 256, "credit id") == 0:
-        raise InputError("credit id must be positive")
-    return value
+    return to_positive(value, 256, "credit id")
 
 
 def _number(value: int) -> int:
-    if to_uint(value, 16, "presentation number") == 0:
-        raise InputError("presentation number must be positive")
-    return value
+    return to_positive(value, 16, "presentation number")
 
 
 class LetterOfCreditClient(ContractClient):
@@ -235,24 +237,17 @@ class LetterOfCreditClient(ContractClient):
     def escrow_organisation(self) -> int:
         """The registry organisation this contract holds presented bills as (asked once per client)."""
         if self._escrow_org is None:
-            from .port_registry import RegistryClient
-
-            self._escrow_org = RegistryClient(self.layer, self._call("registry")).org_of(self.address)
+            self._escrow_org = self._registry().org_of(self.address)
         return self._escrow_org
 
     # -- application and issuance ------------------------------------------------------------------------------
 
-    def apply(self, terms: CreditTerms, *, sender: LocalAccount, permit: Any = None) -> int:
+    def apply(self, terms: CreditTerms, *, sender: LocalAccount, permit: SignedPermit | None = None) -> int:
         """Apply (applicant): ``sender``'s address pays amount x (1 + tolerance) into escrow in this same
         transaction (refunded if the application is cancelled). Give ``permit`` (a
-        :class:`~portchain.clients.settlement_token.SignedPermit`) to authorise it in the same transaction, else approve first."""
-        encoded = terms.encode()
-        if permit is None:
-            receipt = self._send(sender, "applyForCredit", encoded)
-        else:
-            receipt = self._send(
-                sender, "applyForCreditWithPermit", encoded, permit.deadline, permit.v, permit.r, permit.s
-            )
+        :class:`~portchain.clients.settlement_token.SignedPermit`) to authorise it in the same transaction, else
+        approve first."""
+        receipt = self._send_paying(sender, "applyForCredit", terms.encode(), permit=permit)
         (event,) = self.events(receipt, "CreditApplied")
         return int(event.args["id"])
 
@@ -337,7 +332,8 @@ class LetterOfCreditClient(ContractClient):
         accepts_amendment: int = 0,
     ) -> int:
         """Present documents and the bill (beneficiary). Each document is an anchor id (32 bytes, as
-        :func:`~portchain.clients.trade_documents.anchor_id` gives) or a ``(document or hash, issuer organisation)`` pair.
+        :func:`~portchain.clients.trade_documents.anchor_id` gives) or a ``(document or hash, issuer organisation)``
+        pair.
         ``accepts_amendment``: the number of the pending amendment this presentation accepts if it complies with it
         (UCP 600 Art. 10(c)); 0 (the default) accepts none, so an amendment issued just before cannot be accepted
         behind the beneficiary's back. ``sender`` signs the bill's endorsement to the credit's escrow off-chain and
@@ -362,10 +358,14 @@ class LetterOfCreditClient(ContractClient):
         """Honour (examining bank): funds to the payee and the bill onwards, in one transaction."""
         return self._send(sender, "honour", _credit_id(credit), _number(number))
 
-    def refuse(self, credit: int, number: int, discrepancies: Iterable[Any] | str | int, *, sender: LocalAccount) -> Receipt:
+    def refuse(
+        self, credit: int, number: int, discrepancies: Iterable[Any] | str | int, *, sender: LocalAccount
+    ) -> Receipt:
         """Refuse (examining bank) in one notice listing every discrepancy."""
         codes = discrepancies if isinstance(discrepancies, int) else Discrepancy.parse_list(discrepancies)
-        return self._send(sender, "refuse", _credit_id(credit), _number(number), to_uint(int(codes), 16, "discrepancies"))
+        return self._send(
+            sender, "refuse", _credit_id(credit), _number(number), to_uint(int(codes), 16, "discrepancies")
+        )
 
     def waive(self, credit: int, number: int, *, sender: LocalAccount) -> Receipt:
         """Waive the discrepancies (applicant)."""
@@ -440,9 +440,4 @@ class LetterOfCreditClient(ContractClient):
     def history(self, credit: int) -> list[tuple[str, int, dict[str, Any]]]:
         """(event, block, arguments) of every step, from the application's block, by the indexed credit id."""
         start = self.credit(credit).application_block
-        topics = [["0x" + self.abi.event_topic(name).hex() for name in _EVENTS], "0x" + credit.to_bytes(32, "big").hex()]
-        events = self.abi.decode_logs(self.layer.get_logs(self.address, topics, start), self.address)
-        return [
-            (e.name, e.block_number, {k: v for k, v in e.args.items() if k != "id"})
-            for e in sorted(events, key=lambda e: (e.block_number, e.log_index))
-        ]
+        return self._steps(_EVENTS, credit.to_bytes(32, "big"), start)

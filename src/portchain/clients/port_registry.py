@@ -8,20 +8,21 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from eth_account.signers.local import LocalAccount
-from eth_utils import keccak
 
 from ..errors import InputError
 from ..transactions import Receipt
 from ..types import (
     OrgStatus,
     Role,
+    optional_text_hash,
     roles_from_mask,
     roles_mask,
+    text_hash,
     to_address,
     to_country,
     to_uint,
@@ -29,10 +30,14 @@ from ..types import (
 )
 from ._base import ContractClient
 
+__all__ = ["Onboarded", "Organisation", "RegistryClient", "text_hash"]
 
-def text_hash(text: str) -> bytes:
-    """keccak256 of a text's NFC-normalised, trimmed UTF-8: how names and ids are hashed for the registry."""
-    return keccak(unicodedata.normalize("NFC", text.strip()).encode())
+
+def _named(text: str, what: str) -> bytes:
+    """:func:`~portchain.types.text_hash` of a name or id that must not be blank."""
+    if not text or not text.strip():
+        raise InputError(f"{what} must not be empty")
+    return text_hash(text)
 
 
 @dataclass(frozen=True)
@@ -88,10 +93,7 @@ class RegistryClient(ContractClient):
         sender: LocalAccount,
     ) -> Onboarded:
         """Onboard an organisation. Name and registration id are hashed here; only the hashes are sent."""
-        if not name or not name.strip():
-            raise InputError("organisation name must not be empty")
-        if not registration_id or not registration_id.strip():
-            raise InputError("registration id must not be empty")
+        name_hash, registration_hash = _named(name, "organisation name"), _named(registration_id, "registration id")
         signer_addresses = [to_address(s, "signer") for s in signers]
         if not signer_addresses:
             raise InputError("an organisation needs at least one signing address")
@@ -100,8 +102,8 @@ class RegistryClient(ContractClient):
         receipt = self._send(
             sender,
             "onboard",
-            text_hash(name),
-            text_hash(registration_id),
+            name_hash,
+            registration_hash,
             to_country(country),
             roles_mask(roles),
             [to_unlocode(p) for p in ports],
@@ -115,10 +117,8 @@ class RegistryClient(ContractClient):
     ) -> int:
         """Onboard a deployed contract (an escrow) as an organisation whose only signer is itself: fixed signers,
         never suspended or revoked. Returns the new organisation id."""
-        if not name or not name.strip():
-            raise InputError("organisation name must not be empty")
         receipt = self._send(
-            sender, "onboardContract", text_hash(name), to_country(country), roles_mask(roles),
+            sender, "onboardContract", _named(name, "organisation name"), to_country(country), roles_mask(roles),
             to_address(account, "contract address"),
         )
         (event,) = self.events(receipt, "OrganisationOnboarded")
@@ -154,7 +154,7 @@ class RegistryClient(ContractClient):
 
     def suspend(self, org_id: int, reason: str = "", *, sender: LocalAccount) -> Receipt:
         """Suspend an active organisation; the reason stays off-chain, its hash goes on-chain."""
-        return self._send(sender, "suspend", _org(org_id), text_hash(reason) if reason.strip() else bytes(32))
+        return self._send(sender, "suspend", _org(org_id), optional_text_hash(reason))
 
     def reinstate(self, org_id: int, *, sender: LocalAccount) -> Receipt:
         """Reinstate a suspended organisation."""
@@ -162,7 +162,7 @@ class RegistryClient(ContractClient):
 
     def revoke(self, org_id: int, reason: str = "", *, sender: LocalAccount) -> Receipt:
         """Revoke an organisation for good."""
-        return self._send(sender, "revoke", _org(org_id), text_hash(reason) if reason.strip() else bytes(32))
+        return self._send(sender, "revoke", _org(org_id), optional_text_hash(reason))
 
     # -- queries -----------------------------------------------------------------------------------------------
 
@@ -193,15 +193,17 @@ class RegistryClient(ContractClient):
 
     def is_acting(self, account: str, role: Role | str, country: str | None = None) -> bool:
         """Whether ``account`` acts for an active organisation with ``role`` (in ``country`` if given)."""
-        if country is None:
-            return bool(self._call("isActing", to_address(account), Role.parse(role)))
-        return bool(self._call("isActingIn", to_address(account), Role.parse(role), to_country(country)))
+        return bool(self._acting("isActing", account, role, country))
 
     def require_acting(self, account: str, role: Role | str, country: str | None = None) -> int:
         """The organisation id ``account`` acts for with ``role``; raises the registry's decoded refusal."""
+        return int(self._acting("requireActing", account, role, country))
+
+    def _acting(self, function: str, account: str, role: Role | str, country: str | None) -> Any:
+        """``function(account, role)``, or its ``...In`` form bound to ``country`` when one is given."""
         if country is None:
-            return int(self._call("requireActing", to_address(account), Role.parse(role)))
-        return int(self._call("requireActingIn", to_address(account), Role.parse(role), to_country(country)))
+            return self._call(function, to_address(account), Role.parse(role))
+        return self._call(f"{function}In", to_address(account), Role.parse(role), to_country(country))
 
     def operates_at(self, org_id: int, port: str) -> bool:
         return bool(self._call("operatesAt", _org(org_id), to_unlocode(port)))

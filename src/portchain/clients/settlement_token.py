@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from eth_account.signers.local import LocalAccount
 
-from ..errors import InputError
+from ..errors import ContractError, InputError
 from ..transactions import Receipt
 from ..types import to_address, to_uint
 from ._base import ContractClient
@@ -99,8 +99,6 @@ class TokenClient(ContractClient):
         """The token's EIP-712 name and version: from ERC-5267 ``eip712Domain()`` where the token has it (USDC's
         version is "2"), else its ``name()`` and "1"."""
         if self._domain is None:
-            from ..errors import ContractError
-
             try:
                 _fields, name, version, *_rest = self._call("eip712Domain")
                 self._domain = (str(name), str(version))
@@ -115,6 +113,5 @@ class TokenClient(ContractClient):
         name, version = self._permit_domain()
         message = {"owner": owner.address, "spender": spender, "value": value, "nonce": nonce, "deadline": deadline}
         signed = self._sign_typed(owner, name, "Permit", _PERMIT_FIELDS, message, version)
-        return SignedPermit(
-            owner.address, spender, value, deadline, signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
-        )
+        r, s = signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
+        return SignedPermit(owner.address, spender, value, deadline, signed.v, r, s)

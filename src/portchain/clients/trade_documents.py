@@ -16,17 +16,8 @@ from typing import Any
 from eth_account.signers.local import LocalAccount
 
 from ..transactions import Receipt
-from ..types import HexLike, document_hash_of, org_scoped_id, to_hash32
+from ..types import DocType, HexLike, document_hash_of, org_scoped_id, to_hash32
 from ._base import ContractClient
-
-
-def anchor_id(document: Any, issuer: int) -> bytes:
-    """The id of organisation ``issuer``'s anchor of ``document`` (a document object or its hash).
-
-    >>> anchor_id(bytes(31) + b"\\x01", 3).hex()[:16]
-    'a15bc60c955c405d'
-    """
-    return org_scoped_id(document, issuer, "issuer organisation")
 
 
 @dataclass(frozen=True)
@@ -34,7 +25,7 @@ class Anchor:
     """Who anchored a document, as what, and when."""
 
     document_hash: bytes
-    doc_type: Any  # portchain.documents.trade.DocType
+    doc_type: DocType
     issuer: int
     anchored_at: int
 
@@ -47,30 +38,34 @@ class Anchor:
         }
 
 
+def anchor_id(document: Any, issuer: int) -> bytes:
+    """The id of organisation ``issuer``'s anchor of ``document`` (a document object or its hash).
+
+    >>> anchor_id(bytes(31) + b"\\x01", 3).hex()[:16]
+    'a15bc60c955c405d'
+    """
+    return org_scoped_id(document, issuer, "issuer organisation")
+
+
 class TradeDocumentsClient(ContractClient):
     """Anchors of trade documents."""
 
     contract_name = "TradeDocuments"
 
     def anchor(
-        self, document: Any, doc_type: Any = None, *, subject: HexLike | None = None, sender: LocalAccount
+        self, document: Any, doc_type: DocType | str | int | None = None, *, subject: HexLike | None = None,
+        sender: LocalAccount,
     ) -> Receipt:
         """Anchor a document (a trade-document dataclass, or a hash with its ``doc_type``) as issued by the
         sender's organisation; ``subject`` (e.g. the bill id) is indexed for lookups. Its anchor id is
         :func:`anchor_id` of the document and the sender's organisation."""
-        from ..documents.trade import DocType
-
         kind = DocType.parse(doc_type if doc_type is not None else getattr(document, "doc_type", None))
         related = to_hash32(subject, "subject") if subject is not None else bytes(32)
         return self._send(sender, "anchor", document_hash_of(document), int(kind), related)
 
     def anchor_of(self, document: Any, issuer: int) -> Anchor:
         """Organisation ``issuer``'s anchor of a document or hash (raises ``errors.DocumentNotAnchored``)."""
-        from ..documents.trade import DocType
-
-        digest = document_hash_of(document)
-        doc_type, found_issuer, anchored_at = self._call("anchorOf", anchor_id(digest, issuer))
-        return Anchor(digest, DocType(doc_type), int(found_issuer), int(anchored_at))
+        return self._anchor("anchorOf", document, issuer)
 
     def verify(self, document: Any, issuer: int | None = None) -> Anchor | None:
         """``issuer``'s anchor if this exact document is anchored by it (by anyone when no issuer is given: the
@@ -78,11 +73,14 @@ class TradeDocumentsClient(ContractClient):
         if issuer is None:
             anchors = self.anchors_of(document)
             return anchors[0] if anchors else None
-        from ..documents.trade import DocType
+        found = self._anchor("tryAnchorOf", document, issuer)
+        return found if found.anchored_at else None
 
+    def _anchor(self, view: str, document: Any, issuer: int) -> Anchor:
+        """``issuer``'s anchor of ``document`` as ``view`` answers it (``tryAnchorOf`` answers zeros for none)."""
         digest = document_hash_of(document)
-        doc_type, found_issuer, anchored_at = self._call("tryAnchorOf", anchor_id(digest, issuer))
-        return Anchor(digest, DocType(doc_type), int(found_issuer), int(anchored_at)) if anchored_at else None
+        doc_type, found_issuer, anchored_at = self._call(view, anchor_id(digest, issuer))
+        return Anchor(digest, DocType(doc_type), int(found_issuer), int(anchored_at))
 
     def anchors_of(self, document: Any) -> list[Anchor]:
         """Every organisation's anchor of a document or hash, oldest first (one log query plus one read each)."""

@@ -6,15 +6,15 @@ from typing import Any
 
 from eth_account.signers.local import LocalAccount
 
-from ..errors import InputError
 from ..transactions import Receipt
-from ..types import ClaimStatus, HexLike, to_address, to_country, to_hash32, to_uint
-from ._base import ContractClient
-from .customs import _hash, _id, _text_hash, _treasury
+from ..types import ClaimStatus, HexLike, document_hash_of, optional_text_hash, to_address, to_positive
+from ._base import NominatedTreasuries, declaration_id
+from .bill_of_lading import bill_id
 
 
-class RebatesClient(ContractClient):
-    """Export VAT rebates: claimed by the exporter, decided by the tax authority."""
+class RebatesClient(NominatedTreasuries):
+    """Export VAT rebates: claimed by the exporter, decided by the tax authority (which nominates the treasury its
+    country's rebates are paid from; it pays nothing until it accepts)."""
 
     contract_name = "VatRebates"
 
@@ -30,11 +30,10 @@ class RebatesClient(ContractClient):
     ) -> int:
         """Claim the rebate of the shipment under ``bill`` (sender: its shipper) against the cleared export
         declaration it linked to that bill; one live claim per bill. Returns the claim id."""
-        if to_uint(amount, 96, "amount") == 0:
-            raise InputError("a rebate amount must be positive")
         receipt = self._send(
-            sender, "claim", _id(declaration), to_hash32(bill, "bill id"), _hash(vat_invoice, "VAT invoice hash"),
-            amount, to_address(payee or sender.address, "payee"),
+            sender, "claim", declaration_id(declaration), bill_id(bill),
+            document_hash_of(vat_invoice, "VAT invoice hash"), to_positive(amount, 96, "rebate amount"),
+            to_address(payee or sender.address, "payee"),
         )
         (event,) = self.events(receipt, "RebateClaimed")
         return int(event.args["claimId"])
@@ -43,38 +42,19 @@ class RebatesClient(ContractClient):
         return self._send(sender, "approve", _claim(claim))
 
     def reject(self, claim: int, reason: str = "", *, sender: LocalAccount) -> Receipt:
-        return self._send(sender, "reject", _claim(claim), _text_hash(reason))
-
-    def nominate_treasury(self, treasury: str, token: str, *, sender: LocalAccount) -> Receipt:
-        """The tax authority nominates the treasury its country's rebates are paid from; it pays nothing until it
-        accepts (:meth:`accept_treasury`)."""
-        return self._send(sender, "nominateTreasury", to_address(treasury, "treasury"), to_address(token, "token"))
-
-    def accept_treasury(self, country: str, *, sender: LocalAccount) -> Receipt:
-        """The nominated treasury (``sender``) accepts to pay ``country``'s rebates."""
-        return self._send(sender, "acceptTreasury", to_country(country))
-
-    def treasury_of(self, country: str) -> tuple[str, str]:
-        """(treasury, token) that pays ``country``'s rebates (zero addresses until one has accepted)."""
-        treasury, token = self._call("treasuryOf", to_country(country))
-        return treasury, token
-
-    def nominated_treasury_of(self, country: str) -> tuple[str, str] | None:
-        """(treasury, token) nominated for ``country``'s rebates and not accepted yet, or None."""
-        return _treasury(self._call("nominatedTreasuryOf", to_country(country)))
+        return self._send(sender, "reject", _claim(claim), optional_text_hash(reason))
 
     def claim_of(self, claim: int) -> dict[str, Any]:
         status, exporter, country, claimed_at, amount, payee, declaration, invoice, bill = self._call(
             "claimOf", _claim(claim)
         )
         return {
-            "claim": claim, "status": ClaimStatus(status).name, "exporter": exporter, "country": bytes(country).decode(),
-            "claimedAt": claimed_at, "amount": amount, "payee": payee, "declaration": "0x" + bytes(declaration).hex(),
-            "vatInvoiceHash": "0x" + bytes(invoice).hex(), "bill": "0x" + bytes(bill).hex(),
+            "claim": claim, "status": ClaimStatus(status).name, "exporter": exporter,
+            "country": bytes(country).decode(), "claimedAt": claimed_at, "amount": amount, "payee": payee,
+            "declaration": "0x" + bytes(declaration).hex(), "vatInvoiceHash": "0x" + bytes(invoice).hex(),
+            "bill": "0x" + bytes(bill).hex(),
         }
 
 
 def _claim(value: int) -> int:
-    if to_uint(value, 256, "claim id") == 0:
-        raise InputError("claim id must be positive")
-    return value
+    return to_positive(value, 256, "claim id")
