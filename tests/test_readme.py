@@ -6,18 +6,31 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
+import json
 import re
 from pathlib import Path
 
 import pytest
 
 import portchain
-from portchain.clients import BillOfLadingClient
+from portchain.clients import (
+    BillOfLadingClient,
+    CustomsClient,
+    GateClient,
+    LetterOfCreditClient,
+    RebatesClient,
+    RegistryClient,
+    TokenClient,
+    TradeDocumentsClient,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"^```python\n(.*?)^```", README, flags=re.M | re.S)
-CLIENTS = {"bol": BillOfLadingClient}
+CLIENTS: dict[str, type] = {
+    "registry": RegistryClient, "bol": BillOfLadingClient, "docs": TradeDocumentsClient, "lc": LetterOfCreditClient,
+    "token": TokenClient, "customs": CustomsClient, "gate": GateClient, "rebates": RebatesClient,
+}
 
 
 def block(first_line: str) -> str:
@@ -49,6 +62,8 @@ def test_every_port_client_call_names_a_method() -> None:
     for client, method in calls:
         if client in CLIENTS:
             assert callable(getattr(CLIENTS[client], method)), f"README calls port.{client}.{method}"
+        else:
+            assert hasattr(portchain.Port, client), f"README uses port.{client}"
 
 
 @pytest.mark.parametrize("first_line", ["import portchain\n", "from portchain.scenario import run_scenario\n"])
@@ -67,3 +82,12 @@ def test_the_self_contained_examples_run(
     else:
         result = namespace["result"]
         assert result.run.total_gas > 0 and result.saved["credit"] >= 1  # type: ignore[attr-defined]
+
+
+def test_gas_tables_show_the_snapshot() -> None:
+    """Every gas row in README (`| operation ... | gas |`) shows what the checked snapshot holds."""
+    snapshot = json.loads((ROOT / "tests" / "gas_snapshot.json").read_text(encoding="utf-8"))
+    rows = re.findall(r"^\| ([a-z]+\.[a-z_]+)(?: \([^|]*\))? \| ([0-9,]+) \|", README, flags=re.M)
+    assert len(rows) >= 20
+    wrong = {op: (shown, f"{snapshot[op]:,}") for op, shown in rows if f"{snapshot[op]:,}" != shown}
+    assert not wrong, f"README shows (README, snapshot): {wrong}"

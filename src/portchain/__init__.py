@@ -14,6 +14,7 @@ custom error is ``portchain.errors.<Name>``. Scenarios: :mod:`portchain.scenario
 """
 
 from . import errors
+from ._abi import DecodedEvent
 from .clients import (
     BillOfLadingClient,
     BillStatus,
@@ -30,6 +31,11 @@ from .clients import (
     TokenClient,
     TradeDocumentsClient,
 )
+from .clients.bill_of_lading import DraftedFrom, HistoryEntry, SignedEndorsement
+from .clients.letter_of_credit import Credit, Presentation
+from .clients.port_registry import Onboarded
+from .clients.settlement_token import SignedPermit
+from .clients.trade_documents import Anchor
 from .compiler import compile_project
 from .errors import (
     ChainConnectionError,
@@ -37,11 +43,15 @@ from .errors import (
     ConfigurationError,
     ContractError,
     DeploymentError,
+    DocumentIntegrityError,
+    DocumentNotFoundError,
     InputError,
     MissingKeyError,
     NodeError,
     PortchainError,
     RevertError,
+    ScenarioError,
+    ScenarioFailedError,
     TransactionError,
     UnknownNetworkError,
 )
@@ -53,11 +63,16 @@ from .types import (
     AmendmentReason,
     BillKind,
     BillState,
+    ClaimStatus,
+    CreditParty,
     CreditState,
+    CreditTerm,
     DeclarationKind,
     DeclarationStatus,
     Discrepancy,
     DocType,
+    InspectionResult,
+    ItemField,
     Lane,
     Milestone,
     OrgStatus,
@@ -69,17 +84,19 @@ __version__ = "0.1.0"
 
 __all__ = [
     # connect
-    "connect", "Port", "AnvilNode", "compile_project", "Receipt",
+    "connect", "Port", "AnvilNode", "compile_project", "Receipt", "DecodedEvent",
     # clients, one per contract, and the values they take and return
-    "RegistryClient", "Organisation", "BillOfLadingClient", "BillStatus", "TradeDocumentsClient",
-    "LetterOfCreditClient", "CreditTerms", "TokenClient", "CustomsClient", "Declaration", "Item", "GateClient",
+    "RegistryClient", "Organisation", "Onboarded", "BillOfLadingClient", "BillStatus", "DraftedFrom", "HistoryEntry",
+    "SignedEndorsement", "TradeDocumentsClient", "Anchor", "LetterOfCreditClient", "CreditTerms", "Credit",
+    "Presentation", "TokenClient", "SignedPermit", "CustomsClient", "Declaration", "Item", "GateClient",
     "PickupAuthorisation", "RebatesClient",
     # domain types
     "Role", "OrgStatus", "BillKind", "BillState", "AmendmentReason", "Milestone", "DocType", "CreditState",
-    "PresentationState", "Discrepancy", "AmendmentChange", "DeclarationKind", "DeclarationStatus", "Lane",
+    "PresentationState", "Discrepancy", "AmendmentChange", "CreditParty", "CreditTerm", "DeclarationKind",
+    "DeclarationStatus", "Lane", "InspectionResult", "ItemField", "ClaimStatus",
     # errors
     "errors", "PortchainError", "InputError", "ConfigurationError", "UnknownNetworkError", "MissingKeyError",
     "CompilationError", "ChainConnectionError", "NodeError", "DeploymentError", "TransactionError", "ContractError",
-    "RevertError",
+    "RevertError", "DocumentNotFoundError", "DocumentIntegrityError", "ScenarioError", "ScenarioFailedError",
     "__version__",
 ]  # fmt: skip

@@ -31,6 +31,7 @@ from .clients.customs import CustomsClient, Item
 from .clients.letter_of_credit import CreditTerms
 from .clients.settlement_token import SignedPermit, TokenClient, to_units
 from .clients.vat_rebates import RebatesClient
+from .documents.declaration import CustomsDeclaration
 from .errors import ConfigurationError, InputError
 from .port import Port
 from .transactions import Receipt
@@ -234,7 +235,8 @@ def _plain(name: str, help_text: str, method: Callable[[Port], Callable[..., Rec
 # -- shared parts ------------------------------------------------------------------------------------------------
 
 
-def _token(port: Port, address: str | None) -> TokenClient:
+def token_client(port: Port, address: str | None) -> TokenClient:
+    """The settlement token, or the ERC-20 token at ``address``."""
     return port.token if address is None else TokenClient(port.layer, address)
 
 
@@ -276,15 +278,10 @@ def declaration_items(document: Any, decimals: int) -> list[Item]:
     ...
     portchain.errors.InputError: items[0] needs hsCode, customsValue and origin
     """
-    raw_items = document.get("items") if isinstance(document, dict) else None
-    if not isinstance(raw_items, list) or not raw_items:
-        raise InputError('a declaration needs an "items" list')
     items = []
-    for i, raw in enumerate(raw_items):
+    for i, goods in enumerate(CustomsDeclaration.read(document).items):
         try:
-            items.append(Item(str(raw["hsCode"]), to_units(str(raw["customsValue"]), decimals), str(raw["origin"])))
-        except (KeyError, TypeError):
-            raise InputError(f"items[{i}] needs hsCode, customsValue and origin") from None
+            items.append(Item(str(goods.hs_code), to_units(str(goods.customs_value), decimals), str(goods.origin)))
         except InputError as exc:
             raise InputError(f"items[{i}]: {exc}") from None
     return items
@@ -470,7 +467,7 @@ def _apply(
     amount: int, tolerance_bps: int, expiry: int, latest_shipment: int, presentation_days: int, partial: bool,
     documents: str, terms: Any, bill_to_issuer: bool, token: str | None, funding: Funding,
 ) -> int:
-    paid_in = _token(port, token)
+    paid_in = token_client(port, token)
     credit_terms = CreditTerms(
         terms_hash=document_hash_of(terms, "terms hash"), token=paid_in.address, amount=amount, beneficiary=beneficiary,
         issuing_bank=issuing_bank, expiry=expiry, latest_shipment=latest_shipment, tolerance_bps=tolerance_bps,
@@ -507,7 +504,7 @@ def _amend_credit(
 def _fund_amendment(port: Port, signer: LocalAccount, *, credit: int, approve: bool) -> Receipt:
     lc, terms = port.lc, port.lc.credit(credit)
     funding = Funding.APPROVE if approve else Funding.ALLOWANCE
-    return _funded(port, signer, _token(port, terms.token), lc.address, terms.amendment_increase, funding,
+    return _funded(port, signer, token_client(port, terms.token), lc.address, terms.amendment_increase, funding,
                    lambda _permit: lc.fund_amendment(credit, sender=signer))
 
 
@@ -549,7 +546,7 @@ _plain("lc.return_documents", "examining bank or beneficiary: after a refusal, t
         Param("to", Kind.ADDRESS, "where to send it (default: your own address)", default=None),
         produces=Kind.AMOUNT)
 def _withdraw(port: Port, signer: LocalAccount, *, token: str | None, to: str | None) -> int:
-    address = _token(port, token).address
+    address = token_client(port, token).address
     owed = port.lc.owed_to(address, signer.address)
     port.lc.withdraw(address, to, sender=signer)
     return owed

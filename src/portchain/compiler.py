@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._files import atomic_write
 from .errors import CompilationError, ConfigurationError
 
 SOLC_VERSION = "0.8.30"
@@ -120,14 +121,6 @@ def input_hash(solc_input: dict[str, Any]) -> str:
 
 def _canonical(data: Any) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"))
-
-
-def replace_file(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` (and its folders) through a temporary file, so no reader sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text)
-    tmp.replace(path)
 
 
 def json_object(text: str | bytes) -> dict[str, Any]:
@@ -259,7 +252,7 @@ def compile_project(root: Path | None = None, *, use_cache: bool = True) -> Comp
         if d.get("severity") != "error" and str(d.get("sourceLocation", {}).get("file", "")).startswith("contracts/")
     ]
     if not cached:
-        replace_file(cache_file, json.dumps(output))
+        atomic_write(cache_file, json.dumps(output).encode())
 
     solc_hash = input_hash(solc_input)
     version = _compiler_version(output)

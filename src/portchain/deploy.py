@@ -18,8 +18,9 @@ from typing import Any
 from eth_account.signers.local import LocalAccount
 
 from ._artifacts import load_artifact, load_solc_input
+from ._files import atomic_write
 from .clients._base import contract_abi
-from .compiler import json_object, replace_file
+from .compiler import json_object
 from .errors import DeploymentError
 from .transactions import Receipt, TransactionLayer
 
@@ -63,7 +64,7 @@ def _onboard_escrow(ctx: DeployContext) -> None:
             f"wired LetterOfCredit: onboarded as contract organisation {org_id} (fixed signer, never suspended) "
             "so it can hold presented bills"
         )
-    elif not registry._call("isContractOrganisation", current):
+    elif not registry.is_contract_organisation(current):
         raise DeploymentError(
             f"LetterOfCredit {escrow} already signs for organisation {current}, which is not its contract "
             "organisation: the address was claimed before deployment, and this escrow would refuse every "
@@ -238,4 +239,4 @@ def deploy_suite(
 
 
 def _write_json(path: Path, content: Any) -> None:
-    replace_file(path, json.dumps(content, indent=2) + "\n")
+    atomic_write(path, (json.dumps(content, indent=2) + "\n").encode())

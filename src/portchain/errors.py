@@ -142,10 +142,15 @@ class ScenarioFailedError(PortchainError):
 
 
 
+ScenarioFailed = ScenarioFailedError  # the name scenario.py exported before the exceptions had one module
+
+
 def __getattr__(name: str) -> type[ContractError]:
     """``errors.<SolidityName>``: the exception class of that custom error, built from the shipped ABIs."""
     if name.startswith("__"):
         raise AttributeError(name)
-    from ._revert import error_class  # the decoder reads the artifacts; this module stays import-free
+    from . import _revert  # the decoder reads the artifacts; this module stays import-free
 
-    return error_class(name)
+    if name in _revert.__all__:  # decode_revert, error_class: where they were before the decoder had its module
+        return getattr(_revert, name)  # type: ignore[no-any-return]
+    return _revert.error_class(name)

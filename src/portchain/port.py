@@ -194,7 +194,7 @@ def connect(
         chain_id = layer.chain_id
         if chain_id != net.chain_id:
             raise ConfigurationError(
-                f"the node at {layer._host()} is chain {chain_id}, but network {net.name!r} is chain {net.chain_id}"
+                f"the node at {layer.host()} is chain {chain_id}, but network {net.name!r} is chain {net.chain_id}"
             )
     except BaseException:
         if node is not None:

@@ -57,6 +57,7 @@ from pydantic_core import ErrorDetails
 from .actions import ACTIONS, DAY, TRADE_DOCUMENTS, Kind, Outcome, Param
 from .clients.settlement_token import from_units, to_units
 from .devnet import PartySpec
+from .documents.declaration import DeclaredGoods
 from .errors import (
     ConfigurationError,
     ContractError,
@@ -203,21 +204,13 @@ def _params(action: str) -> dict[str, Param]:
 # ----------------------------------------------------------------------------------------------------------------
 
 
-class _GoodsItem(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    hs_code: Any = Field(alias="hsCode")
-    customs_value: Any = Field(alias="customsValue")
-    origin: Any
-
-
 class DocumentSpec(BaseModel):
     """A document of the scenario: its type and the fields it sets in the SDK's sample (a declaration: its items)."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
     type: Any = Field(default=None, validate_default=True)
-    items: list[_GoodsItem] | None = Field(default=None, validate_default=True)
+    items: list[DeclaredGoods] | None = Field(default=None, validate_default=True)
 
     @field_validator("type")
     @classmethod
@@ -228,7 +221,7 @@ class DocumentSpec(BaseModel):
 
     @field_validator("items")
     @classmethod
-    def _declared_goods(cls, value: list[_GoodsItem] | None, info: ValidationInfo) -> list[_GoodsItem] | None:
+    def _declared_goods(cls, value: list[DeclaredGoods] | None, info: ValidationInfo) -> list[DeclaredGoods] | None:
         if info.data.get("type") == "declaration" and not value:
             raise ValueError("needs an items list")
         return value

@@ -66,7 +66,8 @@ class TransactionLayer:
 
     # -- raw JSON-RPC ----------------------------------------------------------------------------------------
 
-    def _host(self) -> str:
+    def host(self) -> str:
+        """The endpoint's host for messages (never its path or query, which may carry an API key)."""
         from .config import safe_host
 
         return safe_host(self.rpc_url)
@@ -82,11 +83,11 @@ class TransactionLayer:
         try:
             return dict(self.w3.provider.make_request(RPCEndpoint(method), params))
         except ValueError:  # an HTML error page, a proxy's answer: not JSON-RPC
-            raise ChainConnectionError(f"the endpoint at {self._host()} did not answer JSON-RPC") from None
+            raise ChainConnectionError(f"the endpoint at {self.host()} did not answer JSON-RPC") from None
         except OSError as exc:
             status = getattr(getattr(exc, "response", None), "status_code", None)
             if status is not None:
-                raise ChainConnectionError(f"the RPC endpoint at {self._host()} answered HTTP {status}") from None
+                raise ChainConnectionError(f"the RPC endpoint at {self.host()} answered HTTP {status}") from None
             raise self._unreachable(exc) from None
         except Exception as exc:  # requests' exceptions are OSError subclasses; anything else is a bad answer
             if "Connection" in exc.__class__.__name__ or "Timeout" in exc.__class__.__name__:
@@ -94,7 +95,7 @@ class TransactionLayer:
             raise
 
     def _unreachable(self, exc: Exception) -> ChainConnectionError:
-        return ChainConnectionError(f"cannot reach the RPC endpoint at {self._host()}: {exc.__class__.__name__}")
+        return ChainConnectionError(f"cannot reach the RPC endpoint at {self.host()}: {exc.__class__.__name__}")
 
     @property
     def chain_id(self) -> int:

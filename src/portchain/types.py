@@ -30,6 +30,16 @@ from .errors import InputError
 BPS = 10_000  # basis points in one: rates, tolerances
 
 
+
+def hs_code_problem(code: str) -> str | None:
+    """What is wrong with ``code`` as a Harmonized System code (6 to 10 digits: chapter, heading, subheading and
+    national digits), or None when it is one. The one HS check of the SDK: documents and declarations use it.
+
+    >>> hs_code_problem("851712") is None, hs_code_problem("8517")
+    (True, "'8517' is not an HS code (6 to 10 digits)")
+    """
+    return None if re.fullmatch(r"[0-9]{6,10}", code) else f"{code!r} is not an HS code (6 to 10 digits)"
+
 class _ParsableEnum(IntEnum):
     @classmethod
     def parse(cls, value: object) -> Self:
@@ -268,6 +278,10 @@ class CreditTerm(_ParsableEnum):
 
 
 class _ParsableFlag(IntFlag):
+    def member_names(self) -> list[str]:
+        """The names of the flags set, in declaration order."""
+        return [str(member.name) for member in type(self) if member in self]
+
     @classmethod
     def _item_name(cls) -> str:
         return cls.__name__.lower()

@@ -88,6 +88,7 @@ def test_doc_type_values_match_the_contract_enum(port: Port) -> None:
     declaration = re.search(r"enum DocType \{(.*?)\}", re.sub(r"//[^\n]*", "", source), re.DOTALL)
     assert declaration is not None
     assert [t.name for t in DocType] == re.findall(r"\w+", declaration.group(1))
+    assert [int(t) for t in DocType] == list(range(len(DocType)))  # each name at its declared position
     for doc_type in DocType:
         port.docs._call("requiredRole", int(doc_type))
     with pytest.raises(RevertError, match=r"\(empty revert data\)$"):

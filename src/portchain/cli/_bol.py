@@ -4,21 +4,33 @@ reject-surrender|amend|void|milestone|show|history."""
 from __future__ import annotations
 
 import argparse
-import re
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..types import BillState
-from ._common import SIGNED, connect_persistent, day, emit, group, hash_or_file, org_id, parse_date, plain, subparser
+from ._common import (
+    SIGNED,
+    connect_persistent,
+    day,
+    emit,
+    group,
+    hash_or_file,
+    hex32,
+    org_id,
+    parse_date,
+    plain,
+    subparser,
+)
 from ._dispatch import Call, Command, Done, bind
 
 
 def bill_ref(text: str) -> bytes:
     """A bill given as its 32-byte id (0x + 64 hex digits) or as the path of its DCSA transport document JSON
     (a :class:`~portchain.clients.bill_of_lading.DraftedFrom` hash, resolved on the chain with ``port.bol.resolve``)."""
-    if re.fullmatch(r"0x[0-9a-fA-F]{64}", text):
-        return bytes.fromhex(text[2:])
+    bill = hex32(text)
+    if bill is not None:
+        return bill
     path = Path(text)
     if path.is_file():
         from ..clients.bill_of_lading import DraftedFrom

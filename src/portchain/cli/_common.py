@@ -194,10 +194,28 @@ def end_of_day(text: str) -> int:
     return noon + 12 * 3600 - 1
 
 
+def hex32(text: str) -> bytes | None:
+    """The 32 bytes of ``0x`` + 64 hex digits, else None (the text may name a file instead)."""
+    return bytes.fromhex(text[2:]) if re.fullmatch(r"0x[0-9a-fA-F]{64}", text) else None
+
+
+def positive_int(what: str | None = None) -> Callable[[str], int]:
+    """An argparse type: a positive whole number (``what`` names it in the error)."""
+
+    def parse(text: str) -> int:
+        if not text.isdigit() or int(text) == 0:
+            problem = f"{what} must be a positive number" if what else "expected a positive number"
+            raise argparse.ArgumentTypeError(f"{problem}, got {text!r}")
+        return int(text)
+
+    return parse
+
+
 def hash_or_file(text: str) -> bytes:
     """A 32-byte hash (0x + 64 hex digits), or the canonical hash of a JSON document file."""
-    if re.fullmatch(r"0x[0-9a-fA-F]{64}", text):
-        return bytes.fromhex(text[2:])
+    digest = hex32(text)
+    if digest is not None:
+        return digest
     path = Path(text)
     if path.is_file():
         from ..documents import TransportDocument, document_hash

@@ -8,21 +8,33 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from pathlib import Path
 from typing import Any
 
-from ..actions import Funding, declaration_items
+from ..actions import declaration_items
 from ..errors import InputError
-from ._common import SIGNED, argument, connect_persistent, emit, group, hash_or_file, subparser, tx_json, tx_text
-from ._dispatch import Call, Command, Done, bind
+from ._common import (
+    SIGNED,
+    argument,
+    connect_persistent,
+    emit,
+    group,
+    hash_or_file,
+    hex32,
+    positive_int,
+    subparser,
+    tx_json,
+    tx_text,
+)
+from ._dispatch import Call, Command, Done, bind, funding_of
 
 
 def _hex32(what: str) -> Any:
     def parse(text: str) -> bytes:
-        if not re.fullmatch(r"0x[0-9a-fA-F]{64}", text):
+        value = hex32(text)
+        if value is None:
             raise InputError(f"{what} must be 0x + 64 hex digits, got {text!r}")
-        return bytes.fromhex(text[2:])
+        return value
 
     return parse
 
@@ -99,10 +111,6 @@ def _paid(done: Done) -> tuple[Any, str]:
             f"{tx_text(receipt)}")
 
 
-def _funding(call: Call) -> Funding:
-    return Funding.PERMIT if call.args.permit else Funding.APPROVE if call.args.approve else Funding.ALLOWANCE
-
-
 def _lodged(action: str, document: str, what: str) -> Command:
     """lodge and amend: a declaration document in, a declaration id out."""
     return Command(action, values={document: _declaration_file},
@@ -118,7 +126,7 @@ CUSTOMS: dict[str, Command] = {
     "lodge": _lodged("customs.lodge", "declaration", "lodged declaration"),
     "amend": _lodged("customs.amend", "replacement", "lodged the amended declaration"),
     "assess": Command("customs.assess", values={"document": _declaration_file}, output=_assessed),
-    "pay": Command("customs.pay", values={"funding": _funding}, output=_paid),
+    "pay": Command("customs.pay", values={"funding": funding_of}, output=_paid),
     "accept": Command("customs.accept", says=_decided),
     "reject": Command("customs.reject", says=_decided),
     "lane": Command("customs.lane", says=_decided),
@@ -182,12 +190,6 @@ TAX: dict[str, Command] = {
     **_treasury("tax", "nominated rebate treasury {treasury}; it pays once it accepts (portchain tax accept-treasury)",
                 "{address} now pays {country}'s rebates (approve the rebate contract)"),
 }
-
-
-def _claim_id(text: str) -> int:
-    if not text.isdigit() or int(text) == 0:
-        raise argparse.ArgumentTypeError(f"claim id must be a positive number, got {text!r}")
-    return int(text)
 
 
 def register(sub: Any) -> None:
@@ -299,10 +301,10 @@ def register(sub: Any) -> None:
     p.add_argument("--payee", help="default: the claiming address")
     p = subparser(actions, "rebate-approve", "tax authority: approve and pay a claim from your treasury",
                   "portchain tax rebate-approve 1 --as tax", parents)
-    p.add_argument("claim", type=_claim_id)
+    p.add_argument("claim", type=positive_int("claim id"))
     p = subparser(actions, "rebate-reject", "tax authority: reject a claim",
                   "portchain tax rebate-reject 1 --reason 'invoice mismatch' --as tax", parents)
-    p.add_argument("claim", type=_claim_id)
+    p.add_argument("claim", type=positive_int("claim id"))
     p.add_argument("--reason", default="")
     p = subparser(actions, "treasury", "tax authority: nominate the treasury rebates are paid from (it accepts with "
                   "accept-treasury and approves the rebate contract)", "portchain tax treasury 0x976E...0aa9 --as tax",

@@ -17,7 +17,7 @@ from typing import Any
 
 from eth_account.signers.local import LocalAccount
 
-from ..actions import ACTIONS, Action, Kind, Outcome, Param
+from ..actions import ACTIONS, Action, Funding, Kind, Outcome, Param
 from ..port import Port
 from ._common import connect_persistent, emit, sender, tx_json, tx_text
 
@@ -137,3 +137,8 @@ def bind(subcommands: Any, commands: Mapping[str, Command], reads: Mapping[str, 
         if stray or unbound:
             raise TypeError(f"`{parser.prog}`: computes {sorted(stray)} no action takes; gives no {unbound}")
         parser.set_defaults(func=partial(perform, command))
+
+
+def funding_of(call: Call) -> Funding:
+    """How ``--permit`` / ``--approve`` (else an allowance in place) authorise the token movement of a command."""
+    return Funding.PERMIT if call.args.permit else Funding.APPROVE if call.args.approve else Funding.ALLOWANCE

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import re
 import time
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..port import Port
-from ._common import SIGNED, connect_persistent, emit, group, org_id, subparser
+from ._common import SIGNED, connect_persistent, emit, group, hex32, org_id, subparser
 from ._dispatch import Command, bind
 
 
 def _document(text: str) -> Any:
     """A trade document file (its type read from its documentType), or a bare 32-byte hash."""
-    if re.fullmatch(r"0x[0-9a-fA-F]{64}", text):
-        return bytes.fromhex(text[2:])
+    digest = hex32(text)
+    if digest is not None:
+        return digest
     if Path(text).is_file():
         from ..documents.trade import load_trade_document
 

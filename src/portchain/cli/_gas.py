@@ -15,6 +15,7 @@ from eth_hash.auto import keccak
 from ..actions import ACTIONS, Funding, Outcome
 from ..config import dev_account
 from ..devnet import Party, onboard_parties
+from ..node import AnvilNode
 from ..port import Port, connect
 from ..types import BillKind, Role
 
@@ -32,9 +33,11 @@ BARS: dict[str, int] = {
 }
 
 DAY = 86_400
-UNIT = 10**6
-GAS_EPOCH = 1_893_456_000  # 2030-01-01T00:00:00Z: the harness's chain starts here and moves one second a block
-PICKUP_CODE = "0x" + "5a" * 32  # one settlement token, in base units
+UNIT = 10**6  # one settlement token, in base units
+# The harness's chain starts at 2030-01-01T00:00:00Z (its genesis just before, so the date is always ahead of it) and
+# moves one second a block; with a fixed pick-up code, every calldata byte (a zero costs 4 gas, another 16) repeats.
+GAS_EPOCH = 1_893_456_000
+PICKUP_CODE = "0x" + "5a" * 32
 
 
 def _doc(name: str) -> bytes:
@@ -63,9 +66,10 @@ class _Harness:
 
 def measure_gas() -> dict[str, int]:
     """Start Anvil, deploy the suite, run each measured operation once and return ``{operation: gas used}``."""
-    with tempfile.TemporaryDirectory() as records, connect("anvil", deployments_dir=records, fresh_node=True) as port:
-        # the same chain times and pick-up code on every run: calldata bytes (a zero byte costs 4 gas, another 16)
-        # then repeat exactly, so the report does too
+    genesis = ["--timestamp", str(GAS_EPOCH - 60)]
+    with tempfile.TemporaryDirectory() as records, AnvilNode.start(extra_args=genesis) as node, connect(
+        "anvil", rpc_url=node.rpc_url, deployments_dir=records
+    ) as port:
         port.layer.request("anvil_setBlockTimestampInterval", [1])
         port.layer.request("evm_setNextBlockTimestamp", [GAS_EPOCH])
         harness = _Harness(port)

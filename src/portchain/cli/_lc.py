@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..actions import Funding
+from ..actions import token_client
+from ..clients.letter_of_credit import ABOUT_TOLERANCE_BPS
 from ..clients.settlement_token import TokenClient, from_units, to_units
-from ..errors import InputError
 from ..port import Port
 from ..types import AmendmentChange
 from ._common import (
@@ -22,30 +22,17 @@ from ._common import (
     hash_or_file,
     org_id,
     plain,
+    positive_int,
     subparser,
     tx_json,
     tx_text,
 )
-from ._dispatch import Call, Command, Done, bind
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {value}")
-    return value
-
-
-def _token(port: Port, address: str | None) -> TokenClient:
-    return port.token if address is None else TokenClient(port.layer, address)
+from ._dispatch import Call, Command, Done, bind, funding_of
 
 
 def _credit_token(port: Port, credit: int) -> TokenClient:
     """The token a credit is paid in (its amounts are in its units)."""
-    return _token(port, port.lc.credit(credit).token)
+    return token_client(port, port.lc.credit(credit).token)
 
 
 def _history(args: argparse.Namespace) -> int:
@@ -71,7 +58,7 @@ def _show(args: argparse.Namespace) -> int:
 
 def _show_presentation(args: argparse.Namespace, port: Port) -> None:
     presentation = port.lc.presentation(args.credit, args.presentation)
-    found = [d.name or "" for d in type(presentation.discrepancies) if d in presentation.discrepancies]
+    found = presentation.discrepancies.member_names()
     decimals = _credit_token(port, args.credit).decimals
     emit(args, presentation.to_json(),
          f"presentation {presentation.number} of credit {presentation.credit}: {presentation.state.name}, "
@@ -81,7 +68,7 @@ def _show_presentation(args: argparse.Namespace, port: Port) -> None:
 
 def _show_credit(args: argparse.Namespace, port: Port) -> None:
     credit = port.lc.credit(args.credit)
-    decimals = _token(port, credit.token).decimals
+    decimals = token_client(port, credit.token).decimals
 
     def money(units: int) -> str:
         return from_units(units, decimals)
@@ -112,36 +99,20 @@ def _legs(done: Done) -> str:
     return "; ".join(parts[name] for name in held)
 
 
-def _issuer_of(port: Port, digest: bytes, presenter: int) -> int:
-    """The organisation whose anchor of ``digest`` a presentation names: the only one that anchored it, or the
-    presenter's own among several (none: the presenter's, which the credit will find not anchored)."""
-    issuers = sorted({anchor.issuer for anchor in port.docs.anchors_of(digest)})
-    if not issuers or presenter in issuers:
-        return presenter
-    if len(issuers) == 1:
-        return issuers[0]
-    raise InputError(f"document 0x{digest.hex()} is anchored by organisations {issuers}: present it from the "
-                     "SDK naming the issuer")
-
-
 def _anchored(call: Call) -> list[tuple[bytes, int]]:
     presenter = call.port.registry.org_of(call.account.address)
-    return [(digest, _issuer_of(call.port, digest, presenter)) for digest in call.args.document]
+    return [(digest, call.port.docs.issuer_for(digest, presenter)) for digest in call.args.document]
 
 
 def _presented(done: Done) -> tuple[Any, str]:
     number, credit = done.outcome.number, done.args.credit
     presentation = done.port.lc.presentation(credit, number)
-    found = [d.name or "" for d in type(presentation.discrepancies) if d in presentation.discrepancies]
+    found = presentation.discrepancies.member_names()
     receipt = done.outcome.tx
     return {**presentation.to_json(), **tx_json(receipt)}, (
         f"presented as presentation {number} of credit {credit}: "
         f"{'discrepancies ' + ', '.join(found) if found else 'no discrepancies found'}; the bank examines "
         f"until {day(presentation.examination_deadline)} {tx_text(receipt)}")
-
-
-def _funding(call: Call) -> Funding:
-    return Funding.PERMIT if call.args.permit else Funding.APPROVE if call.args.approve else Funding.ALLOWANCE
 
 
 def _amount_in_credit_token(call: Call) -> int | None:
@@ -161,7 +132,7 @@ def _refunded(done: Done) -> str:
 
 
 def _withdrawn(done: Done) -> str:
-    amount = from_units(done.outcome.number, _token(done.port, done.args.token).decimals)
+    amount = from_units(done.outcome.number, token_client(done.port, done.args.token).decimals)
     return f"withdrew {amount} held for {done.call.account.address}"
 
 
@@ -170,11 +141,11 @@ COMMANDS: dict[str, Command] = {
         "lc.apply", says=lambda done: f"applied for credit {done.outcome.number}",
         json=lambda done: {"credit": done.outcome.number},
         values={
-            "amount": lambda call: to_units(call.args.amount, _token(call.port, call.args.token).decimals),
+            "amount": lambda call: to_units(call.args.amount, token_client(call.port, call.args.token).decimals),
             "expiry": lambda call: end_of_day(call.args.expiry),
             "latest_shipment": lambda call: end_of_day(call.args.latest_shipment),
-            "tolerance_bps": lambda call: 1_000 if call.args.about else call.args.tolerance_bps,
-            "funding": _funding,
+            "tolerance_bps": lambda call: ABOUT_TOLERANCE_BPS if call.args.about else call.args.tolerance_bps,
+            "funding": funding_of,
         },
     ),
     "issue": Command("lc.issue", says=lambda done: f"issued credit {done.args.credit} against the escrow funded at "
@@ -222,9 +193,9 @@ def register(sub: Any) -> None:
 
     def action(name: str, help_text: str, example: str, *, presentation: bool = False) -> Any:
         p = subparser(actions, name, help_text, example, parents)
-        p.add_argument("credit", type=_positive, help="credit id")
+        p.add_argument("credit", type=positive_int(), help="credit id")
         if presentation:
-            p.add_argument("presentation", type=_positive, help="presentation number")
+            p.add_argument("presentation", type=positive_int(), help="presentation number")
         return p
 
     p = subparser(actions, "apply", "applicant: apply for a credit (your address funds the escrow in this transaction)",
@@ -304,6 +275,6 @@ def register(sub: Any) -> None:
                "portchain lc cancel 1 --consent --as shipper && portchain lc cancel 1 --as bank")
     p.add_argument("--consent", action="store_true", help="beneficiary: consent to the cancellation")
     p = action("show", "a credit, or one of its presentations", "portchain lc show 1 --json")
-    p.add_argument("presentation", nargs="?", type=_positive, help="presentation number")
+    p.add_argument("presentation", nargs="?", type=positive_int(), help="presentation number")
     action("history", "every step of a credit, from its events", "portchain lc history 1")
     bind(actions, COMMANDS, {"show": _show, "history": _history})

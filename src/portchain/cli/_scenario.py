@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ._common import COMMON, NETWORK, emit, group, subparser
+from ._common import COMMON, NETWORK, emit, group, positive_int, subparser
 
 
 def _progress(done: int, total: int, started: float) -> None:
@@ -126,12 +126,6 @@ def register(sub: Any) -> None:
     p = subparser(actions, "run", "run a scenario through the SDK (a fresh local Anvil unless a node is configured)",
                   "portchain scenario run scripts/scenarios/flagship.yaml --repeat 20", [COMMON, NETWORK])
     p.add_argument("file", help="scenario YAML file (see scripts/scenarios/)")
-    p.add_argument("--repeat", type=_positive, default=1, help="run it N times on one chain and print trades/s")
+    p.add_argument("--repeat", type=positive_int(), default=1, help="run it N times on one chain and print trades/s")
     p.add_argument("--report", help="write the Markdown + PNG report into this folder")
     p.set_defaults(func=cmd_scenario)
-
-
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) == 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return int(text)

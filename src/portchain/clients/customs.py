@@ -30,13 +30,15 @@ from ..types import (
     InspectionResult,
     Lane,
     document_hash_of,
+    hs_code_problem,
     optional_text_hash,
     to_country,
     to_positive,
     to_uint,
 )
-from ._base import NominatedTreasuries, address_or_none, declaration_id
+from ._base import address_or_none, declaration_id
 from .bill_of_lading import bill_id
+from .nominated_treasuries import NominatedTreasuries
 from .settlement_token import SignedPermit
 
 
@@ -49,7 +51,7 @@ class Item:
     origin: str
 
     def __post_init__(self) -> None:
-        if not re.fullmatch(r"\d{6,10}", self._digits):
+        if hs_code_problem(self._digits):
             raise InputError(f"HS code must be 6 to 10 digits, got {self.hs_code!r}")
         to_positive(self.customs_value, 96, "customs value")
         to_country(self.origin)

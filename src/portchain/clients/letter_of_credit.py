@@ -37,7 +37,8 @@ from ._base import ContractClient
 from .bill_of_lading import BillOfLadingClient, BillRef, bill_id
 from .settlement_token import SignedPermit
 
-MAX_TOLERANCE_BPS = 1_000
+ABOUT_TOLERANCE_BPS = 1_000  # UCP 600 art. 30(a): "about" allows 10 % more or less
+MAX_TOLERANCE_BPS = ABOUT_TOLERANCE_BPS
 DEFAULT_PRESENTATION_DAYS = 21
 
 
@@ -189,7 +190,7 @@ class Presentation:
             "credit": self.credit,
             "number": self.number,
             "state": self.state.name,
-            "discrepancies": [d.name for d in Discrepancy if d in self.discrepancies],
+            "discrepancies": self.discrepancies.member_names(),
             "presentedAt": self.presented_at,
             "examinationDeadline": self.examination_deadline,
             "amount": self.amount,

@@ -183,6 +183,10 @@ class RegistryClient(ContractClient):
     def organisation_count(self) -> int:
         return int(self._call("organisationCount"))
 
+    def is_contract_organisation(self, org_id: int) -> bool:
+        """Whether organisation ``org_id`` was onboarded for a contract (fixed signer, never suspended or revoked)."""
+        return bool(self._call("isContractOrganisation", _org(org_id)))
+
     def org_of(self, account: str) -> int:
         """The organisation ``account`` signs for, or 0."""
         return int(self._call("orgOf", to_address(account)))

@@ -15,6 +15,7 @@ from typing import Any
 
 from eth_account.signers.local import LocalAccount
 
+from ..errors import InputError
 from ..transactions import Receipt
 from ..types import DocType, HexLike, document_hash_of, org_scoped_id, to_hash32
 from ._base import ContractClient
@@ -81,6 +82,19 @@ class TradeDocumentsClient(ContractClient):
         digest = document_hash_of(document)
         doc_type, found_issuer, anchored_at = self._call(view, anchor_id(digest, issuer))
         return Anchor(digest, DocType(doc_type), int(found_issuer), int(anchored_at))
+
+    def issuer_for(self, document: Any, presenter: int) -> int:
+        """The organisation whose anchor of ``document`` a presentation by ``presenter`` names: the only one that
+        anchored it, or the presenter's own among several (none: the presenter's, which the credit will find not
+        anchored). Several others: :class:`InputError` (name the issuer yourself)."""
+        digest = document_hash_of(document)
+        issuers = sorted({anchor.issuer for anchor in self.anchors_of(digest)})
+        if not issuers or presenter in issuers:
+            return presenter
+        if len(issuers) == 1:
+            return issuers[0]
+        raise InputError(f"document 0x{digest.hex()} is anchored by organisations {issuers}: present it from the "
+                         "SDK naming the issuer")
 
     def anchors_of(self, document: Any) -> list[Anchor]:
         """Every organisation's anchor of a document or hash, oldest first (one log query plus one read each)."""

@@ -8,8 +8,9 @@ from eth_account.signers.local import LocalAccount
 
 from ..transactions import Receipt
 from ..types import ClaimStatus, HexLike, document_hash_of, optional_text_hash, to_address, to_positive
-from ._base import NominatedTreasuries, declaration_id
+from ._base import declaration_id
 from .bill_of_lading import bill_id
+from .nominated_treasuries import NominatedTreasuries
 
 
 class RebatesClient(NominatedTreasuries):

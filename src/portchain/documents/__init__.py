@@ -1,5 +1,5 @@
 """Off-chain trade documents: canonical JSON and hashing, the DCSA eBL 3.0 transport document, the trade documents
-beside it, samples, and a local store.
+beside it, the customs declaration, samples, and a local store.
 
 The chain stores only a document's hash: the keccak256 of its canonical JSON (RFC 8785 JCS: sorted keys, no
 whitespace, UTF-8, ECMAScript number formatting), so key order and whitespace never change the hash.
@@ -8,6 +8,7 @@ whitespace, UTF-8, ECMAScript number formatting), so key order and whitespace ne
 :mod:`.canonical`           canonical JSON (``rfc8785``), :func:`document_hash`, :func:`verify`, strict JSON text
 :mod:`.transport`           :class:`TransportDocument` (a bill of lading or sea waybill) and its parts
 :mod:`.trade`               invoice, packing list, certificates of origin, insurance and inspection; :class:`DocType`
+:mod:`.declaration`         :class:`CustomsDeclaration`: the goods items a customs declaration states
 :mod:`.samples`             one consistent shipment: ``sample_transport_document()``, ``sample_commercial_invoice()``...
 :mod:`.store`               :class:`DocumentStore`, content-addressed files
 ==========================  ========================================================================================
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 from ..types import DocType, iso6346_check_digit
 from .canonical import HASH_ALGORITHMS, canonical_json, document_hash, json_value, parse_json_text, verify
+from .declaration import CustomsDeclaration, DeclaredGoods
 from .samples import (
     sample_certificate_of_origin,
     sample_commercial_invoice,
@@ -83,6 +85,8 @@ from .transport import (
 )
 
 __all__ = [
+    "CustomsDeclaration",
+    "DeclaredGoods",
     "CARRIER_CODE_LISTS",
     "DOCUMENT_TYPES",
     "FREIGHT_PAYMENT_TERMS",

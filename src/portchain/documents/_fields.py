@@ -23,7 +23,7 @@ from pydantic import BeforeValidator, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from ..errors import InputError
-from ..types import container_number_problem, to_country, to_unlocode
+from ..types import container_number_problem, hs_code_problem, to_country, to_unlocode
 
 Loc = tuple[str | int, ...]
 
@@ -172,8 +172,9 @@ def _iso_date(value: Any) -> str:
 def _hs_code(value: Any) -> str:
     if not isinstance(value, str):
         raise problem(f"expected a string, got {kind(value)} {value!r}")
-    if not re.fullmatch(r"[0-9]{6,10}", value):
-        raise problem(f"{value!r} is not an HS code (6 to 10 digits)")
+    wrong = hs_code_problem(value)
+    if wrong:
+        raise problem(wrong)
     return value
 
 

@@ -20,13 +20,11 @@ portchain.errors.InputError: shipper: unknown field 'partyname' (did you mean 'p
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import functools
 import inspect
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar, cast
@@ -39,6 +37,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ArgsKwargs
 from typing_extensions import Self, dataclass_transform
 
+from .._files import atomic_write
 from ._fields import input_error, kind, problem
 from .canonical import canonical_json, document_hash, parse_json_text
 
@@ -144,23 +143,6 @@ class Document(Record):
         target = Path(path)
         atomic_write(target, text.encode("utf-8"))
         return target
-
-
-def atomic_write(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` through a synced temporary file in the same folder, so that readers see the
-    old content or the new, never a part (the folder is created if needed)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 # --------------------------------------------------------------------------------------------------------------

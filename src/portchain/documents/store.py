@@ -17,10 +17,10 @@ from typing import Any
 
 from eth_utils.crypto import keccak
 
+from .._files import atomic_write
 from ..errors import DocumentIntegrityError, DocumentNotFoundError, InputError
 from ..types import HexLike, to_hash32
 from ._fields import kind
-from ._record import atomic_write
 from .canonical import canonical_json, json_value, parse_json_text
 
 __all__ = ["DocumentIntegrityError", "DocumentNotFoundError", "DocumentStore"]
