@@ -13,12 +13,14 @@ from portchain.documents.dcsa_ebl import (
     SPEC_FILE,
     SPEC_FOLDER,
     SPEC_VERSION,
+    bill_kind_of,
     published_examples,
     schema_problems,
     specification,
     validate_transport_document,
 )
 from portchain.errors import InputError
+from portchain.types import BillKind
 
 EXAMPLES = published_examples()
 
@@ -76,3 +78,21 @@ def test_a_departure_is_refused_with_its_path(path: tuple[Any, ...], value: Any,
 def test_a_missing_required_field_is_named() -> None:
     problems = schema_problems(_changed(("termsAndConditions",), None, delete=True))
     assert problems == ["transportDocument: 'termsAndConditions' is a required property"]
+
+
+@pytest.mark.parametrize(
+    "code, to_order, kind",
+    [("BOL", True, BillKind.TO_ORDER), ("BOL", False, BillKind.STRAIGHT), ("SWB", False, BillKind.SEA_WAYBILL)],
+)
+def test_the_bill_kind_follows_the_document(code: str, to_order: bool, kind: BillKind) -> None:
+    document = _changed(("transportDocumentTypeCode",), code)
+    document["isToOrder"] = to_order
+    assert schema_problems(document) == []
+    assert bill_kind_of(document) is kind
+
+
+def test_a_sea_waybill_to_order_is_refused_by_its_field() -> None:
+    document = _changed(("transportDocumentTypeCode",), "SWB")  # isToOrder stays true, as in the example
+    with pytest.raises(InputError, match=r"^transportDocument\.isToOrder: must be false for a sea waybill"):
+        bill_kind_of(document)
+    assert [bill_kind_of(example) for example in EXAMPLES.values()] == [BillKind.TO_ORDER] * 3

@@ -26,6 +26,7 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
 from ..errors import InputError
+from ..types import BillKind
 
 SPEC_VERSION = "3.0.4"
 SPEC_FOLDER = f"standards/dcsa-ebl-{SPEC_VERSION}"
@@ -108,3 +109,29 @@ def validate_transport_document(document: Any) -> dict[str, Any]:
     if problems:
         raise InputError("; ".join(problems))
     return dict(document)
+
+
+def bill_kind_of(document: Any) -> BillKind:
+    """The kind of bill a DCSA transport document makes: a bill of lading (``BOL``) to order is a to-order bill,
+    one not to order a straight bill; a sea waybill (``SWB``) is never to order (DCSA: "``isToOrder`` must be
+    ``false`` if ``transportDocumentTypeCode='SWB'``").
+
+    >>> bill_kind_of(published_examples()["dgExample"])
+    <BillKind.TO_ORDER: 0>
+    >>> bill_kind_of({"transportDocumentTypeCode": "SWB", "isToOrder": True})
+    Traceback (most recent call last):
+    ...
+    portchain.errors.InputError: transportDocument.isToOrder: must be false for a sea waybill (...)
+    """
+    code, to_order = document.get("transportDocumentTypeCode"), document.get("isToOrder")
+    if not isinstance(to_order, bool):
+        raise InputError(f"transportDocument.isToOrder: expected true or false, got {to_order!r}")
+    if code == "SWB":
+        if to_order:
+            raise InputError(
+                "transportDocument.isToOrder: must be false for a sea waybill (transportDocumentTypeCode SWB)"
+            )
+        return BillKind.SEA_WAYBILL
+    if code == "BOL":
+        return BillKind.TO_ORDER if to_order else BillKind.STRAIGHT
+    raise InputError(f"transportDocument.transportDocumentTypeCode: expected BOL or SWB, got {code!r}")
