@@ -127,6 +127,7 @@ def test_an_amendment_increase_is_funded_by_the_payer(suite_cli, port, parties) 
     )
     code, _, err = run("lc", "fund-amendment", credit, "--approve", "--as", "bank")  # only the payer funds it
     assert code == 1 and f"NotPayer(id={credit}, caller={bank.address}, payer={applicant.address})" in err
+    assert port.token.allowance(bank.address, port.lc.address) == 0  # the refused --approve was withdrawn
     code, out, err = run("lc", "fund-amendment", credit, "--approve", "--as", "consignee")
     assert code == 0 and "escrowed the increase of the pending amendment" in out, err
     assert port.token.balance_of(applicant.address) == 30_000 * 10**6
