@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import IntEnum, IntFlag
 from typing import Any
 
@@ -472,3 +473,36 @@ def optional_text_hash(text: str | None) -> bytes:
     True
     """
     return text_hash(text) if text and text.strip() else bytes(32)
+
+
+@dataclass(frozen=True)
+class PartyCode:
+    """A code that identifies an organisation in a code list: an ``identifyingCodes`` entry of a DCSA party
+    (``codeListProvider`` and ``partyCode``, e.g. GLEIF and an LEI), a ``taxLegalReferences`` entry (provider
+    ``<countryCode>-<type>``, e.g. ``NL-EORI``), or a carrier's ``carrierCode`` (provider SMDG or NMFTA). The registry
+    stores only :meth:`hash`, so the chain never holds the code itself.
+
+    >>> PartyCode("GLEIF", "529900T8BM49AURSDO55").hash().hex()[:16]
+    '423af88a62bfe0ba'
+    >>> PartyCode("GLEIF", " ")
+    Traceback (most recent call last):
+    ...
+    portchain.errors.InputError: party code must not be empty
+    """
+
+    provider: str
+    code: str
+
+    def __post_init__(self) -> None:
+        for what, value in (("code list provider", self.provider), ("party code", self.code)):
+            if not isinstance(value, str) or not value.strip():
+                raise InputError(f"{what} must not be empty")
+            if len(value) > 150:
+                raise InputError(f"{what} is longer than 150 characters")
+
+    def hash(self) -> bytes:
+        """``keccak256(abi.encode(provider, code))``: the key the registry maps to the organisation."""
+        return bytes(keccak(abi_encode(["string", "string"], [self.provider, self.code])))
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.code}"
