@@ -89,7 +89,7 @@ class Trade:
     def shipped_bill(self, shipped_at: int | None = None) -> bytes:
         """A to-order bill held by the beneficiary, shipped on board; its id is the one `draft` returned."""
         bol = self.port.bol
-        bill = bol.draft(
+        bill = bol.draft_from_hash(
             os.urandom(32), BillKind.TO_ORDER, shipper=self.beneficiary.org_id, sender=self.carrier.account
         )
         bol.approve(bill, sender=self.beneficiary.account)

@@ -88,6 +88,13 @@ interface IPortRegistry {
     error NoSignerProposal(address account, uint32 orgId);
     /// @notice An organisation has at most `max` signers (so that suspending or revoking it always fits a block).
     error TooManySigners(uint32 orgId, uint256 max);
+    /// @notice `addPartyCodes` was given no code.
+    error NoPartyCodes();
+    /// @notice The party code (its hash) is already registered to another organisation, `orgId`: a code names one
+    /// organisation at most, so the registrar frees it (`removePartyCode`) before another can hold it.
+    error PartyCodeTaken(bytes32 codeHash, uint32 orgId);
+    /// @notice No organisation holds this party code (its hash).
+    error UnknownPartyCode(bytes32 codeHash);
 
     /*//////////////////////////////////////////////////////////////
                                   EVENTS
@@ -119,6 +126,10 @@ interface IPortRegistry {
     event AuthorityDesignated(bytes2 indexed country, Role role, uint32 orgId);
     /// @notice A contract was onboarded as an organisation of its own (an escrow); its signer never changes.
     event ContractOrganisationOnboarded(uint32 indexed orgId, address account);
+    /// @notice Organisation `orgId` now holds the party code hashed to `codeHash` (an LEI, an EORI, a carrier code).
+    event PartyCodeAdded(uint32 indexed orgId, bytes32 indexed codeHash);
+    /// @notice Organisation `orgId` no longer holds the party code hashed to `codeHash`; the code is free.
+    event PartyCodeRemoved(uint32 indexed orgId, bytes32 indexed codeHash);
 
     /*//////////////////////////////////////////////////////////////
                                  QUERIES
@@ -179,4 +190,9 @@ interface IPortRegistry {
 
     /// @notice Whether organisation `orgId` operates at port `port` (UN/LOCODE).
     function operatesAt(uint32 orgId, bytes5 port) external view returns (bool);
+
+    /// @notice The organisation that holds the party code hashed to `codeHash`, or 0. The code's hash is
+    /// `keccak256(abi.encode(string codeListProvider, string partyCode))`, e.g. ("GLEIF", an LEI). A revoked or
+    /// suspended organisation keeps its codes until the registrar removes them: check its status.
+    function orgOfPartyCode(bytes32 codeHash) external view returns (uint32);
 }

@@ -22,6 +22,13 @@ import {IPortRegistry} from "./IPortRegistry.sol";
 /// itself, and can be neither suspended nor revoked: no registrar can take or freeze what the escrow holds.
 ///
 /// Names and registration ids are stored only as hashes: no plaintext about a company goes on-chain.
+///
+/// Party codes: the registrar, who verifies identities, records the codes that identify each organisation in DCSA
+/// documents (an LEI from GLEIF, an EORI, a DUNS number, an SMDG or NMFTA carrier code), again only as hashes
+/// (`keccak256(abi.encode(string codeListProvider, string partyCode))`), so that the SDK finds the organisation a
+/// transport document's party names. A code belongs to one organisation at most: another organisation cannot take
+/// it until the registrar frees it (`removePartyCode`), and no organisation can claim a code itself. Codes of a
+/// suspended or revoked organisation stay recorded (its documents keep naming it) until the registrar removes them.
 contract PortRegistry is IPortRegistry, AccessControl {
     /*//////////////////////////////////////////////////////////////
                                  CONSTANTS
@@ -70,6 +77,7 @@ contract PortRegistry is IPortRegistry, AccessControl {
     mapping(address signer => uint256 indexPlusOne) private _signerIndex;
     mapping(bytes2 country => mapping(Role role => uint32 orgId)) private _authorities;
     mapping(address signer => uint32 orgId) private _proposedSigners;
+    mapping(bytes32 codeHash => uint32 orgId) private _partyCodes;
 
     /*//////////////////////////////////////////////////////////////
                                 CONSTRUCTOR
@@ -210,6 +218,35 @@ contract PortRegistry is IPortRegistry, AccessControl {
         }
     }
 
+    /// @notice Record party codes (their hashes) that identify organisation `orgId` in DCSA documents. The
+    /// organisation must not be revoked, nor a contract organisation (an escrow is no legal entity). A code the
+    /// organisation already holds is skipped (no event), so a registrar may send the same list again.
+    /// @param codeHashes At least one `keccak256(abi.encode(string codeListProvider, string partyCode))`, none zero
+    /// and none held by another organisation.
+    function addPartyCodes(uint32 orgId, bytes32[] calldata codeHashes) external onlyRole(REGISTRAR_ROLE) {
+        _requireNotRevoked(orgId);
+        _requireNotContract(orgId);
+        if (codeHashes.length == 0) revert NoPartyCodes();
+        for (uint256 i; i < codeHashes.length; ++i) {
+            bytes32 codeHash = codeHashes[i];
+            if (codeHash == bytes32(0)) revert ZeroHash();
+            uint32 holder = _partyCodes[codeHash];
+            if (holder == orgId) continue;
+            if (holder != 0) revert PartyCodeTaken(codeHash, holder);
+            _partyCodes[codeHash] = orgId;
+            emit PartyCodeAdded(orgId, codeHash);
+        }
+    }
+
+    /// @notice Free a party code (a lapsed or transferred LEI, a withdrawn carrier code): it names no organisation
+    /// until the registrar records it again, for the same or another organisation. Works for any status.
+    function removePartyCode(bytes32 codeHash) external onlyRole(REGISTRAR_ROLE) {
+        uint32 holder = _partyCodes[codeHash];
+        if (holder == 0) revert UnknownPartyCode(codeHash);
+        delete _partyCodes[codeHash];
+        emit PartyCodeRemoved(holder, codeHash);
+    }
+
     /// @notice Suspend an active organisation: its signers stop acting for it until reinstated.
     /// @param reasonHash Hash of the suspension notice kept off-chain.
     function suspend(uint32 orgId, bytes32 reasonHash) external onlyRole(REGISTRAR_ROLE) {
@@ -336,6 +373,20 @@ contract PortRegistry is IPortRegistry, AccessControl {
     /// @inheritdoc IPortRegistry
     function operatesAt(uint32 orgId, bytes5 port) external view returns (bool) {
         return _operatesAt[orgId][port];
+    }
+
+    /// @inheritdoc IPortRegistry
+    function orgOfPartyCode(bytes32 codeHash) external view returns (uint32) {
+        return _partyCodes[codeHash];
+    }
+
+    /// @notice The organisation holding each party code (its hash), 0 for a code nobody holds: one call for all the
+    /// codes a document's parties carry.
+    function orgsOfPartyCodes(bytes32[] calldata codeHashes) external view returns (uint32[] memory orgIds) {
+        orgIds = new uint32[](codeHashes.length);
+        for (uint256 i; i < codeHashes.length; ++i) {
+            orgIds[i] = _partyCodes[codeHashes[i]];
+        }
     }
 
     /// @notice The signing addresses of an organisation.

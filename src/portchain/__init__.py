@@ -31,20 +31,23 @@ from .clients import (
     TokenClient,
     TradeDocumentsClient,
 )
-from .clients.bill_of_lading import DraftedFrom, HistoryEntry, SignedEndorsement
+from .clients.bill_of_lading import DraftedFrom, DraftTerms, HistoryEntry, SignedEndorsement
 from .clients.letter_of_credit import Credit, Presentation
 from .clients.port_registry import Onboarded
 from .clients.settlement_token import SignedPermit
 from .clients.trade_documents import Anchor
 from .compiler import compile_project
 from .errors import (
+    BillKindMismatchError,
     ChainConnectionError,
     CompilationError,
     ConfigurationError,
     ContractError,
     DeploymentError,
+    DocumentContradictionError,
     DocumentIntegrityError,
     DocumentNotFoundError,
+    DocumentPartyMismatchError,
     InputError,
     MissingKeyError,
     NodeError,
@@ -54,9 +57,11 @@ from .errors import (
     ScenarioFailedError,
     TransactionError,
     UnknownNetworkError,
+    UnregisteredDocumentPartyError,
 )
 from .node import AnvilNode
 from .port import Port, connect
+from .title_chain import ChainVerification, export_chain, verify_chain
 from .transactions import Receipt
 from .types import (
     AmendmentChange,
@@ -76,6 +81,7 @@ from .types import (
     Lane,
     Milestone,
     OrgStatus,
+    PartyCode,
     PresentationState,
     Role,
 )
@@ -86,17 +92,22 @@ __all__ = [
     # connect
     "connect", "Port", "AnvilNode", "compile_project", "Receipt", "DecodedEvent",
     # clients, one per contract, and the values they take and return
-    "RegistryClient", "Organisation", "Onboarded", "BillOfLadingClient", "BillStatus", "DraftedFrom", "HistoryEntry",
+    "RegistryClient", "Organisation", "Onboarded", "BillOfLadingClient", "BillStatus", "DraftedFrom", "DraftTerms",
+    "HistoryEntry",
     "SignedEndorsement", "TradeDocumentsClient", "Anchor", "LetterOfCreditClient", "CreditTerms", "Credit",
     "Presentation", "TokenClient", "SignedPermit", "CustomsClient", "Declaration", "Item", "GateClient",
     "PickupAuthorisation", "RebatesClient",
+    # a bill's title history as a PINT-style transfer chain
+    "export_chain", "verify_chain", "ChainVerification",
     # domain types
     "Role", "OrgStatus", "BillKind", "BillState", "AmendmentReason", "Milestone", "DocType", "CreditState",
     "PresentationState", "Discrepancy", "AmendmentChange", "CreditParty", "CreditTerm", "DeclarationKind",
-    "DeclarationStatus", "Lane", "InspectionResult", "ItemField", "ClaimStatus",
+    "DeclarationStatus", "Lane", "InspectionResult", "ItemField", "ClaimStatus", "PartyCode",
     # errors
     "errors", "PortchainError", "InputError", "ConfigurationError", "UnknownNetworkError", "MissingKeyError",
     "CompilationError", "ChainConnectionError", "NodeError", "DeploymentError", "TransactionError", "ContractError",
     "RevertError", "DocumentNotFoundError", "DocumentIntegrityError", "ScenarioError", "ScenarioFailedError",
+    "DocumentContradictionError", "BillKindMismatchError", "DocumentPartyMismatchError",
+    "UnregisteredDocumentPartyError",
     "__version__",
 ]  # fmt: skip

@@ -29,6 +29,7 @@ from eth_account.signers.local import LocalAccount
 
 from .clients.customs import CustomsClient, Item
 from .clients.letter_of_credit import CreditTerms
+from .clients.port_registry import party_code, party_codes
 from .clients.settlement_token import SignedPermit, TokenClient, to_units
 from .clients.vat_rebates import RebatesClient
 from .documents.declaration import CustomsDeclaration
@@ -353,6 +354,13 @@ _plain("registry.set_roles", "consortium admin: replace an organisation's roles"
 _plain("registry.set_port", "consortium admin: record that an organisation operates at a port (or no longer)",
        lambda port: port.registry.set_port, ORGANISATION, Param("port", Kind.STR, "the port's UN/LOCODE"),
        Param("operates", Kind.BOOL, "whether it operates there", default=True))
+_plain("registry.add_party_codes", "consortium admin: record the party codes (LEI, EORI, carrier code ...) that "
+       "identify an organisation in DCSA documents", lambda port: port.registry.add_party_codes, ORGANISATION,
+       Param("codes", Kind.TEXTS, "its codes as PROVIDER:CODE, e.g. GLEIF:<LEI>, SMDG:<carrier code> (only their "
+             "hashes go on-chain)", parse=party_codes))
+_plain("registry.remove_party_code", "consortium admin: free a party code (a lapsed or transferred LEI ...)",
+       lambda port: port.registry.remove_party_code,
+       Param("code", Kind.STR, "the code as PROVIDER:CODE, e.g. GLEIF:<LEI>", parse=party_code))
 _plain("registry.suspend", "consortium admin: suspend an active organisation", lambda port: port.registry.suspend,
        ORGANISATION, REASON)
 _plain("registry.reinstate", "consortium admin: reinstate a suspended organisation",
@@ -364,15 +372,33 @@ _plain("registry.revoke", "consortium admin: revoke an organisation for good", l
 
 
 @action(
-    "bol.draft", "carrier: draft a bill from its transport document",
+    "bol.draft", "carrier: draft a bill from its DCSA transport document (kind and parties follow the document)",
     Param("bill", Kind.DOCUMENT, "the transport document", accepts=("transport-document",)),
-    Param("kind", Kind.STR, "to-order, straight or sea-waybill", parse=BillKind.parse),
-    Param("shipper", Kind.PARTY, "the shipper"),
-    Param("consignee", Kind.PARTY, "the consignee (to-order: the order party; default the shipper)", default=0),
+    Param("kind", Kind.STR, "to-order, straight or sea-waybill: checked against the document", default=None,
+          parse=BillKind.parse),
+    Param("shipper", Kind.PARTY, "the shipper, where the document's codes do not name it", default=None),
+    Param("consignee", Kind.PARTY, "the consignee (to order: the endorsee), where the document's codes do not name it",
+          default=None),
     produces=Kind.BILL,
 )
-def _draft(port: Port, signer: LocalAccount, *, bill: Any, kind: str, shipper: int, consignee: int) -> bytes:
-    return port.bol.draft(bill, kind, shipper=shipper, consignee=consignee, sender=signer)
+def _draft(
+    port: Port, signer: LocalAccount, *, bill: Any, kind: str | None, shipper: int | None, consignee: int | None
+) -> bytes:
+    return port.bol.draft(bill, kind=kind, shipper=shipper, consignee=consignee, sender=signer)
+
+
+@action(
+    "bol.draft_hash", "carrier: draft a bill from a document hash alone (a document validated elsewhere)",
+    Param("document_hash", Kind.HASH, "the transport document's canonical hash"),
+    Param("kind", Kind.STR, "to-order, straight or sea-waybill", parse=BillKind.parse),
+    Param("shipper", Kind.PARTY, "the shipper"),
+    Param("consignee", Kind.PARTY, "the consignee (to order: the order party; default the shipper)", default=0),
+    produces=Kind.BILL,
+)
+def _draft_hash(
+    port: Port, signer: LocalAccount, *, document_hash: bytes, kind: str, shipper: int, consignee: int
+) -> bytes:
+    return port.bol.draft_from_hash(document_hash, kind, shipper=shipper, consignee=consignee, sender=signer)
 
 
 _plain("bol.approve", "shipper: approve the draft", lambda port: port.bol.approve, BILL)

@@ -132,6 +132,57 @@ class DocumentIntegrityError(PortchainError):
     """A stored document no longer hashes to its name: the file was altered or corrupted."""
 
 
+class DocumentContradictionError(PortchainError):
+    """A transport document contradicts what the bill would record (its kind, or a party as the registry knows it
+    by the codes the document carries); raised by the SDK before anything is sent. Attributes: ``path`` (the
+    document field), and per subclass the values that disagree."""
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        super().__init__(f"{path}: {message}")
+
+
+class BillKindMismatchError(DocumentContradictionError):
+    """The kind of bill asked for is not the kind the document is (``document_kind``, ``requested_kind``)."""
+
+    def __init__(self, document_kind: Any, requested_kind: Any, why: str) -> None:
+        self.document_kind, self.requested_kind = document_kind, requested_kind
+        super().__init__(
+            "transportDocument.transportDocumentTypeCode",
+            f"{why}: the document is a {_kind_name(document_kind)}, not a {_kind_name(requested_kind)}",
+        )
+
+
+class DocumentPartyMismatchError(DocumentContradictionError):
+    """A document party's codes name organisation(s) ``document_orgs`` where ``expected_org`` was to act or be
+    named (the drafting carrier, or the party given explicitly); ``role`` is the DCSA party (shipper, consignee,
+    endorsee, issuingParty)."""
+
+    def __init__(self, role: str, path: str, document_orgs: tuple[int, ...], expected_org: int, why: str) -> None:
+        self.role, self.document_orgs, self.expected_org = role, document_orgs, expected_org
+        named = " and ".join(f"organisation {org}" for org in document_orgs)
+        super().__init__(path, f"its codes name {named}, {why}")
+
+
+class UnregisteredDocumentPartyError(DocumentContradictionError):
+    """None of a document party's codes (``codes``, as PROVIDER:CODE) is registered to an organisation, so the
+    party cannot be bound to the bill; the registrar registers codes with ``registry add-party-codes``."""
+
+    def __init__(self, role: str, path: str, codes: tuple[str, ...]) -> None:
+        self.role, self.codes = role, codes
+        listed = ", ".join(codes) if codes else "none"
+        super().__init__(
+            path,
+            f"no organisation is registered for its codes ({listed}): the registrar registers an organisation's "
+            f"codes with `portchain registry add-party-codes`, or give the {role} organisation explicitly",
+        )
+
+
+def _kind_name(kind: Any) -> str:
+    name = getattr(kind, "name", str(kind))
+    return str(name).lower().replace("_", "-")
+
+
 class ScenarioError(InputError):
     """A scenario file is unusable; the message names the file, the step and what is wrong."""
 

@@ -38,6 +38,7 @@ from typing import Annotated, Any
 import yaml
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
+from eth_utils.crypto import keccak
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -67,7 +68,7 @@ from .errors import (
     ScenarioFailedError,
 )
 from .port import Port, connect
-from .types import Role
+from .types import BillKind, PartyCode, Role
 
 # ----------------------------------------------------------------------------------------------------------------
 # The vocabulary: the registry's actions, as far as a scenario can give their arguments, and the check step
@@ -544,6 +545,42 @@ class ScenarioResult:
 Resolve = Callable[[Step, Any], Any]
 
 
+# A scenario's transport document: the parties it names (scenario party names) and the fields it may set.
+_TRANSPORT_PARTIES = ("carrier", "shipper", "consignee", "endorsee")
+_TRANSPORT_FIELDS = {
+    "port_of_loading": "transports.portOfLoading.UNLocationCode",
+    "port_of_discharge": "transports.portOfDischarge.UNLocationCode",
+}
+_TRANSPORT_KEYS = frozenset({*_TRANSPORT_PARTIES, *_TRANSPORT_FIELDS, "kind", "reference", "set"})
+
+
+def _document_party_names(scenario: Scenario, document: str, fields: dict[str, Any]) -> dict[str, str]:
+    """The scenario parties a transport document names, by DCSA role: the carrier and shipper default to the
+    scenario's first party of that role; a consignee (straight bill, sea waybill) or endorsee (to order) only if
+    given."""
+    unknown = sorted(set(fields) - _TRANSPORT_KEYS)
+    if unknown:
+        raise ScenarioError(f"document {document}: unknown field(s) {', '.join(unknown)}; "
+                            f"fields are {', '.join(sorted(_TRANSPORT_KEYS))}")
+    named: dict[str, str] = {}
+    for role in _TRANSPORT_PARTIES:
+        who = fields.get(role) or next((name for name, party in scenario.parties.items()
+                                        if role in ("carrier", "shipper") and party.role == Role.parse(role)), None)
+        if who is None:
+            continue
+        if who not in scenario.parties:
+            raise ScenarioError(f"document {document}: {role} {who!r} is not a party of the scenario")
+        named[role] = who
+    missing = [role for role in ("carrier", "shipper") if role not in named]
+    if missing:
+        raise ScenarioError(f"document {document}: no {' or '.join(missing)} among the parties")
+    return named
+
+
+def _identifying(code: PartyCode) -> dict[str, str]:
+    return {"codeListProvider": code.provider, "partyCode": code.code}
+
+
 class _Runner:
     def __init__(self, port: Port, scenario: Scenario, tag: str, timeline: bool, log: Callable[[Any], None]) -> None:
         self.port, self.scenario, self.tag, self.want_timeline, self.log = port, scenario, tag, timeline, log
@@ -601,16 +638,36 @@ class _Runner:
         self.names_by_org[self.port.lc.escrow_organisation()] = "lc-escrow"
         for name, spec in self.scenario.documents.items():
             self.documents[name] = self._build_document(name, spec)
+        self._register_party_codes()
+
+    def party_code(self, name: str) -> PartyCode:
+        """The identifying code (DCSA's "mutually defined" list, ZZZ) this run gives party ``name``."""
+        return PartyCode("ZZZ", f"portchain-scenario:{self.tag}:{name}")
+
+    def carrier_code(self, name: str) -> PartyCode:
+        """The 4-letter NMFTA-style carrier code this run gives carrier ``name`` (unique per run and carrier)."""
+        digest = keccak(f"{self.tag}:{name}".encode())
+        return PartyCode("NMFTA", "".join(chr(ord("A") + b % 26) for b in digest[:4]))
+
+    def _register_party_codes(self) -> None:
+        """The registrar registers the codes of the parties the transport documents name (one tx per party)."""
+        named: dict[str, list[PartyCode]] = {}
+        for name, spec in self.scenario.documents.items():
+            if spec.type == "transport-document":
+                for role, party in _document_party_names(self.scenario, name, spec.fields).items():
+                    codes = named.setdefault(party, [self.party_code(party)])
+                    if role == "carrier" and self.carrier_code(party) not in codes:
+                        codes.append(self.carrier_code(party))
+        for party, codes in named.items():
+            self.port.registry.add_party_codes(self.orgs[party], codes, sender=self.port.deployer)
 
     def _build_document(self, name: str, spec: DocumentSpec) -> Any:
-        from . import documents as dcsa
         from .documents import trade
 
         tag = self.tag.upper()
         fields = spec.fields
         if spec.type == "transport-document":
-            reference = f"{fields.pop('reference', 'MAEU')}{tag}"[:20]
-            return dcsa.sample_transport_document(transport_document_reference=reference, **fields)
+            return self._transport_document(name, fields)
         if spec.type == "declaration":
             return {"reference": f"{name}-{tag}", **fields}
         if spec.type == "paper-bill":
@@ -624,6 +681,39 @@ class _Runner:
         }
         make, number_field = makers[spec.type]
         return make(**{number_field: f"{name.upper()}-{tag}"[:35], **fields})
+
+    def _transport_document(self, name: str, fields: dict[str, Any]) -> Any:
+        """The SDK's sample DCSA document, made out between this run's parties (named by their codes), of the kind,
+        reference and ports the scenario gives."""
+        from .documents import sample_transport_document
+
+        parties = _document_party_names(self.scenario, name, fields)
+        sample = sample_transport_document().to_json()
+        kind = BillKind.parse(fields.get("kind", "to-order"))
+
+        def party(role: str, base: dict[str, Any]) -> dict[str, Any]:
+            who = parties[role]
+            keep: dict[str, Any] = {key: base[key] for key in ("address", "addressLines") if key in base}
+            return {**keep, "partyName": self.scenario.parties[who].name[:70],
+                    "identifyingCodes": [_identifying(self.party_code(who))]}
+
+        carrier_code = self.carrier_code(parties["carrier"])
+        changes: dict[str, Any] = {
+            "transportDocumentReference": f"{fields.get('reference', 'MAEU')}{self.tag.upper()}"[:20],
+            "transportDocumentTypeCode": "SWB" if kind == BillKind.SEA_WAYBILL else "BOL",
+            "isToOrder": kind == BillKind.TO_ORDER,
+            "carrierCode": carrier_code.code, "carrierCodeListProvider": carrier_code.provider,
+            "documentParties.issuingParty": party("carrier", sample["documentParties"]["issuingParty"]),
+            "documentParties.shipper": party("shipper", sample["documentParties"]["shipper"]),
+        }
+        for role in ("consignee", "endorsee"):
+            if role in parties:
+                changes[f"documentParties.{role}"] = party(role, {})
+        for key, path in _TRANSPORT_FIELDS.items():
+            if key in fields:
+                changes[path] = fields[key]
+        changes.update(fields.get("set", {}))
+        return sample_transport_document(changes)
 
     # -- steps -------------------------------------------------------------------------------------------------------
 

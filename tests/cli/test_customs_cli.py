@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from portchain import BillKind, Role
+from portchain import Role
 from portchain.clients.bill_of_lading import bill_id_for
 from portchain.documents import sample_transport_document
 
@@ -18,7 +18,7 @@ def test_import_from_lodging_to_gate_out(suite_cli, port, parties, tmp_path: Pat
     bol = port.bol
     transport_document = sample_transport_document()
     document_file = str(transport_document.dump(tmp_path / "bill-of-lading.json"))
-    bill = bol.draft(transport_document, BillKind.TO_ORDER, shipper=exporter.org_id, sender=carrier.account)
+    bill = bol.draft(transport_document, sender=carrier.account)
     assert bill == bill_id_for(transport_document, carrier.org_id)
     bol.approve(bill, sender=exporter.account)
     bol.issue(bill, sender=carrier.account)
@@ -127,7 +127,7 @@ def test_bad_declarations_and_uncleared_rebates(suite_cli, port, parties, tmp_pa
     exporter, carrier = parties[Role.SHIPPER], parties[Role.CARRIER]
     transport_document = sample_transport_document()
     document_file = str(transport_document.dump(tmp_path / "bill-of-lading.json"))
-    bill = port.bol.draft(transport_document, BillKind.TO_ORDER, shipper=exporter.org_id, sender=carrier.account)
+    bill = port.bol.draft(transport_document, sender=carrier.account)
     bill_hex = "0x" + bill.hex()
     good = tmp_path / "export.json"
     good.write_text('{"items": [{"hsCode": "851712", "customsValue": "100", "origin": "CN"}]}')

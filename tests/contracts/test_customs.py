@@ -68,7 +68,7 @@ class Border:
         """A to-order bill of the exporter made out to the order of the importer; accomplished: the importer
         surrendered it and the carrier accepted."""
         bol = self.port.bol
-        bill = bol.draft(os.urandom(32), BillKind.TO_ORDER, shipper=self.exporter.org_id,
+        bill = bol.draft_from_hash(os.urandom(32), BillKind.TO_ORDER, shipper=self.exporter.org_id,
                          consignee=self.importer.org_id, sender=self.carrier.account)
         bol.approve(bill, sender=self.exporter.account)
         bol.issue(bill, sender=self.carrier.account)

@@ -39,7 +39,7 @@ def _record(port, bill: bytes) -> dict[str, int]:  # type: ignore[no-untyped-def
 def test_the_packed_record_the_assembly_writes(port, parties) -> None:  # type: ignore[no-untyped-def]
     bol = port.bol
     carrier, shipper, bank, consignee = (parties[r] for r in (Role.CARRIER, Role.SHIPPER, Role.BANK, Role.CONSIGNEE))
-    bill = bol.draft(os.urandom(32), BillKind.TO_ORDER, shipper=shipper.org_id, consignee=consignee.org_id,
+    bill = bol.draft_from_hash(os.urandom(32), BillKind.TO_ORDER, shipper=shipper.org_id, consignee=consignee.org_id,
                      sender=carrier.account)
     bol.approve(bill, sender=shipper.account)
     bol.issue(bill, sender=carrier.account)

@@ -881,7 +881,7 @@ def test_presentation_refusals(trade: Trade) -> None:
     bill = trade.shipped_bill()
     with pytest.raises(errors.InvalidPayee):
         lc._send(trade.beneficiary.account, "present", credit, (1, [], bill, "0x" + "00" * 20, 0), (0, 0, 0, b""))
-    unshipped = trade.port.bol.draft(
+    unshipped = trade.port.bol.draft_from_hash(
         os.urandom(32), BillKind.TO_ORDER, shipper=trade.beneficiary.org_id, sender=trade.carrier.account
     )
     trade.port.bol.approve(unshipped, sender=trade.beneficiary.account)

@@ -86,7 +86,8 @@ def same_block(port: Any, *txs: tuple[LocalAccount, Any, str, tuple[Any, ...]]) 
 
 def issued_bill(port: Any, parties: Any, *, kind: BillKind = BillKind.TO_ORDER, consignee: int = 0) -> bytes:
     carrier, shipper = parties[Role.CARRIER], parties[Role.SHIPPER]
-    bill = port.bol.draft(os.urandom(32), kind, shipper=shipper.org_id, consignee=consignee, sender=carrier.account)
+    bill = port.bol.draft_from_hash(os.urandom(32), kind, shipper=shipper.org_id, consignee=consignee,
+                                    sender=carrier.account)
     port.bol.approve(bill, sender=shipper.account)
     port.bol.issue(bill, sender=carrier.account)
     return bill
@@ -444,8 +445,8 @@ def test_6_a_bill_id_is_bound_to_its_carrier(port, parties, admin) -> None:  # t
     shipper, carrier = parties[Role.SHIPPER], parties[Role.CARRIER]
     rival = onboard(port, admin, "SG", Role.CARRIER)
     document = os.urandom(32)
-    squatted = port.bol.draft(document, BillKind.TO_ORDER, shipper=shipper.org_id, sender=rival.account)
-    bill = port.bol.draft(document, BillKind.TO_ORDER, shipper=shipper.org_id, sender=carrier.account)
+    squatted = port.bol.draft_from_hash(document, BillKind.TO_ORDER, shipper=shipper.org_id, sender=rival.account)
+    bill = port.bol.draft_from_hash(document, BillKind.TO_ORDER, shipper=shipper.org_id, sender=carrier.account)
     assert squatted != bill
     assert (port.bol.status(bill).carrier, port.bol.status(squatted).carrier) == (carrier.org_id, rival.org_id)
     with pytest.raises(InputError, match="several carriers"):
@@ -867,7 +868,7 @@ def test_an_exporters_vat_invoice_cannot_be_squatted(port, parties, admin) -> No
     exporter, squatter = parties[Role.SHIPPER], onboard(port, admin, "CN", Role.SHIPPER)
     ours, theirs = issued_bill(port, parties), None
     ours_export = cleared_export(port, customs_cn, exporter, ours, parties[Role.CARRIER])
-    theirs = port.bol.draft(os.urandom(32), BillKind.TO_ORDER, shipper=squatter.org_id,
+    theirs = port.bol.draft_from_hash(os.urandom(32), BillKind.TO_ORDER, shipper=squatter.org_id,
                             sender=parties[Role.CARRIER].account)
     port.bol.approve(theirs, sender=squatter.account)
     port.bol.issue(theirs, sender=parties[Role.CARRIER].account)

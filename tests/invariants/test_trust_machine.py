@@ -1113,7 +1113,7 @@ class TrustMachine(RuleBasedStateMachine):
         if bill_kind != BillKind.TO_ORDER and consignee is None:
             consignee = "CONSIGNEE"
         document = self.fresh("transport document")
-        bill_id = self.act("CARRIER", lambda: w.bol.draft(document, bill_kind, shipper=owner.org,
+        bill_id = self.act("CARRIER", lambda: w.bol.draft_from_hash(document, bill_kind, shipper=owner.org,
                                                          consignee=w.org_ids[consignee] if consignee else 0,
                                                          sender=carrier.account))
         if bill_id is REFUSED:

@@ -11,7 +11,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from ..errors import ConfigurationError, ContractError, InputError, PortchainError
+from ..errors import ConfigurationError, ContractError, DocumentContradictionError, InputError, PortchainError
 from . import _bol, _core, _customs, _doc, _lc, _registry, _scenario, _token
 from ._common import Parser
 
@@ -23,7 +23,7 @@ EXAMPLES = """examples:
   portchain registry onboard --name "Blue Anchor Line A/S" --registration-id DK-CVR-31000001 \\
       --country DK --roles carrier --signer 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --port NLRTM
   portchain registry show 1 --json
-  portchain bol draft shipment.json --kind to-order --shipper 3 --as carrier
+  portchain bol draft shipment.json --as carrier
   portchain bol history shipment.json
   portchain doc anchor invoice.json --subject shipment.json --as shipper
   portchain lc show 1
@@ -72,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputError, ConfigurationError) as exc:
         _report(args, exc, "error")
         return 2
-    except ContractError as exc:
+    except (ContractError, DocumentContradictionError) as exc:
         _report(args, exc, "refused")
         return 1
     except PortchainError as exc:

@@ -1,9 +1,10 @@
-"""portchain bol draft|approve|issue|transfer|endorse|blank-endorse|sign|reject|surrender|accept-surrender|
-reject-surrender|amend|void|milestone|show|history."""
+"""portchain bol draft|draft-hash|approve|issue|transfer|endorse|blank-endorse|sign|reject|surrender|accept-surrender|
+reject-surrender|amend|void|milestone|show|history|verify|export|verify-chain."""
 
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from ..errors import InputError
 from ..types import BillState
 from ._common import (
     SIGNED,
+    argument,
     connect_persistent,
     day,
     emit,
@@ -38,6 +40,22 @@ def bill_ref(text: str) -> bytes:
 
         return DraftedFrom(TransportDocument.load(path).hash())
     raise InputError(f"{text!r} is neither a bill id (0x + 64 hex digits) nor a transport document file")
+
+
+def _transport_document(path: str) -> Any:
+    """The DCSA transport document in file ``path`` (validated; errors name the file and the field)."""
+    from ..documents import TransportDocument
+
+    if not Path(path).is_file():
+        raise InputError(f"{path!r} is not a transport document file")
+    return TransportDocument.load(path)
+
+
+def _hash32(text: str) -> bytes:
+    digest = hex32(text)
+    if digest is None:
+        raise InputError(f"{text!r} is not a hash (0x + 64 hex digits)")
+    return digest
 
 
 def _bill_arg(text: str) -> bytes:
@@ -68,13 +86,74 @@ def _show(args: argparse.Namespace) -> int:
 def _history(args: argparse.Namespace) -> int:
     with connect_persistent(args) as port:
         history = port.bol.history(port.bol.resolve(args.bill))
-        rows = [{"action": h.action, "block": h.block_number, "txHash": h.tx_hash, **h.args} for h in history]
+        rows = [{"action": h.action, "dcsaCode": h.dcsa_code, "block": h.block_number, "txHash": h.tx_hash, **h.args}
+                for h in history]
         text = "\n".join(
-            f"{h.block_number:>8}  {h.action:<28} " + ", ".join(f"{k}={plain(v)}" for k, v in h.args.items())
+            f"{h.block_number:>8}  {h.action:<28} {h.dcsa_code or '-':<24} "
+            + ", ".join(f"{k}={plain(v)}" for k, v in h.args.items())
             for h in history
         )
         emit(args, rows, text)
     return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    """Is this DCSA document (as exchanged, byte for byte in meaning) the one a bill on the chain was drafted from?"""
+    from ..documents import verify
+
+    document = _transport_document(args.document)
+    with connect_persistent(args) as port:
+        if args.bill is not None:
+            candidates = [port.bol.resolve(args.bill)]
+        else:
+            candidates = [bill for bill, _ in port.bol.bills_drafted_from(document)]
+        matching = [status for status in map(port.bol.status, candidates) if verify(document, status)]
+        rows = [{"bill": "0x" + status.id.hex(), "carrier": status.carrier, "state": status.state.name}
+                for status in matching]
+        result = {"verified": bool(matching), "documentHash": "0x" + document.hash().hex(),
+                  "bills": rows, "warnings": list(document.warnings)}
+        if matching:
+            text = "\n".join(f"verified: bill {row['bill']} (carrier {row['carrier']}, {row['state']})" for row in rows)
+        else:
+            text = f"not verified: no bill {'given matches' if args.bill is not None else 'was drafted from'} " \
+                   f"document 0x{document.hash().hex()}"
+        emit(args, result, text)
+    return 0 if matching else 1
+
+
+def _export(args: argparse.Namespace) -> int:
+    """A bill's title history as a PINT-style transfer chain: to ``--output`` or standard output."""
+    from ..title_chain import export_chain, write_chain
+
+    document = _transport_document(args.document) if args.document else None
+    with connect_persistent(args) as port:
+        exported = export_chain(port, port.bol.resolve(args.bill), document=document)
+    if args.output:
+        write_chain(exported, args.output)
+        print(f"exported {len(exported['entries'])} entries of bill {exported['bill']} to {args.output} "
+              f"(head {exported['head']})")
+    else:
+        print(json.dumps(exported, indent=2))
+    return 0
+
+
+def _verify_chain(args: argparse.Namespace) -> int:
+    """Verify an exported transfer chain against the chain and its registry (exit 1 if it does not verify)."""
+    from ..title_chain import read_chain, verify_chain
+
+    exported = read_chain(args.chain)
+    document = _transport_document(args.document) if args.document else None
+    with connect_persistent(args) as port:
+        result = verify_chain(port, exported, document=document)
+    later = f"; {result.actions_after_export} later action(s) on chain" if result.actions_after_export else ""
+    if result.ok:
+        text = f"verified: {result.verified} entries of bill {exported['bill']}, head {exported['head']}{later}"
+    else:
+        text = f"not verified: {result.problems[0]}" + (
+            f" (and {len(result.problems) - 1} more problem(s))" if len(result.problems) > 1 else "")
+    emit(args, {"verified": result.ok, "entries": result.verified, "problems": result.problems,
+                "actionsAfterExport": result.actions_after_export}, text)
+    return 0 if result.ok else 1
 
 
 def _drafted(done: Done) -> tuple[Any, str]:
@@ -106,7 +185,9 @@ def _accepted(done: Done) -> str:
 
 
 COMMANDS: dict[str, Command] = {
-    "draft": Command("bol.draft", values={"bill": lambda call: call.args.document}, output=_drafted),
+    "draft": Command("bol.draft", values={"bill": lambda call: _transport_document(call.args.document)},
+                     output=_drafted),
+    "draft-hash": Command("bol.draft_hash", output=_drafted),
     "approve": Command("bol.approve", says=lambda _: "approved"),
     "issue": Command("bol.issue", says=_issued, instead=("bol.issue_batch", lambda call: len(call.args.bill) > 1),
                      values={"bill": lambda call: call.port.bol.resolve(call.args.bill[0]),
@@ -139,13 +220,23 @@ def register(sub: Any) -> None:
             p.add_argument("bill", type=_bill_arg, help=bill_help)
         return p
 
-    p = action("draft", "carrier: draft a bill from its transport document",
-               "portchain bol draft shipment.json --kind to-order --shipper 3 --as carrier", bill=False)
-    p.add_argument("document", type=_bill_arg, help="transport document JSON file (or its hash)")
+    p = action("draft", "carrier: draft a bill from its DCSA eBL 3.0 transport document; its kind and parties "
+               "follow the document (parties found in the registry by their codes)",
+               "portchain bol draft shipment.json --as carrier", bill=False)
+    p.add_argument("document", help="DCSA eBL 3.0 transport document JSON file")
+    p.add_argument("--kind", help="to-order, straight or sea-waybill: must be the document's kind")
+    p.add_argument("--shipper", type=org_id,
+                   help="the shipper's organisation id, where the document's codes do not name it")
+    p.add_argument("--consignee", type=org_id,
+                   help="consignee (to order: endorsee) organisation id, where the document's codes do not name it")
+    p = action("draft-hash", "carrier: draft a bill from a document hash alone, for a transport document validated "
+               "and bound to its parties elsewhere (nothing about the document is checked)",
+               "portchain bol draft-hash 0x5f...9c --kind to-order --shipper 3 --as carrier", bill=False)
+    p.add_argument("document_hash", type=argument(_hash32), help="the document's canonical hash (0x + 64 hex)")
     p.add_argument("--kind", required=True, help="to-order, straight or sea-waybill")
     p.add_argument("--shipper", required=True, type=org_id, help="the shipper's organisation id")
-    p.add_argument("--consignee", type=org_id,
-                   help="consignee organisation (to-order: the order party; default shipper)")
+    p.add_argument("--consignee", type=org_id, default=0,
+                   help="consignee organisation (to order: the order party; default the shipper)")
     action("approve", "shipper: approve the draft", "portchain bol approve shipment.json --as shipper")
     p = action("issue", "carrier: issue approved bills (several at once in one transaction)",
                "portchain bol issue 0x1f...e2 0x77...01 --as carrier", bill=False)
@@ -181,4 +272,17 @@ def register(sub: Any) -> None:
     p.add_argument("--date", help="YYYY-MM-DD or unix seconds (default: now)")
     action("show", "everything the chain holds about a bill", "portchain bol show shipment.json --json")
     action("history", "every step of a bill, from its events", "portchain bol history shipment.json")
-    bind(actions, COMMANDS, {"show": _show, "history": _history})
+    p = action("verify", "is this DCSA transport document (as exchanged) the one a bill was drafted from? (exit 1 if "
+               "not)", "portchain bol verify shipment.json", bill=False)
+    p.add_argument("document", help="the DCSA eBL 3.0 transport document JSON file")
+    p.add_argument("bill", nargs="?", type=_bill_arg, help="the bill (default: every bill drafted from the document)")
+    p = action("export", "the bill's title history as a DCSA PINT 3.0-style transfer chain, each entry with the signed "
+               "transaction that performed it", "portchain bol export shipment.json --output chain.json")
+    p.add_argument("--document", help="the transport document JSON file (adds its SHA-256 checksum, as PINT does)")
+    p.add_argument("--output", help="file to write (default: standard output)")
+    p = action("verify-chain", "verify an exported transfer chain: checksums, each actor's signature, and the chain's "
+               "own record (exit 1 if not)", "portchain bol verify-chain chain.json", bill=False)
+    p.add_argument("chain", help="the exported transfer chain (JSON)")
+    p.add_argument("--document", help="the transport document JSON file the chain must be of")
+    bind(actions, COMMANDS, {"show": _show, "history": _history, "verify": _verify, "export": _export,
+                             "verify-chain": _verify_chain})

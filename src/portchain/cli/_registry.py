@@ -1,4 +1,5 @@
-"""portchain registry onboard|designate|add-signer|accept-signer|remove-signer|suspend|reinstate|revoke|show."""
+"""portchain registry onboard|designate|add-signer|accept-signer|remove-signer|add-party-codes|remove-party-code|
+suspend|reinstate|revoke|show|party-code."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import argparse
 import time
 from typing import Any
 
+from ..clients.port_registry import party_code, party_codes
 from ..errors import InputError
-from ._common import ACTOR, COMMON, NETWORK, connect_persistent, emit, group, org_id, subparser
+from ._common import ACTOR, COMMON, NETWORK, argument, connect_persistent, emit, group, org_id, subparser
 from ._dispatch import Call, Command, bind
 
 
@@ -17,7 +19,8 @@ def _onboard_demo(args: argparse.Namespace) -> int:
     with connect_persistent(args) as port:
         onboarded = onboard_parties(port)
         rows = {spec.role.name: {"orgId": port.registry.org_of(account_for(spec.role).address),
-                                 "signer": account_for(spec.role).address, "name": spec.name} for spec in PARTIES}
+                                 "signer": account_for(spec.role).address, "name": spec.name,
+                                 "codes": [str(code) for code in spec.codes]} for spec in PARTIES}
         emit(args, rows, "\n".join(
             f"{role:<14} organisation {row['orgId']:>3}  {row['signer']}  {row['name']}"
             + ("" if any(p.spec.role.name == role for p in onboarded.values()) else "  (already onboarded)")
@@ -47,6 +50,19 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _party_code(args: argparse.Namespace) -> int:
+    code = args.code
+    with connect_persistent(args) as port:
+        org = port.registry.org_of_party_code(code)
+    text = f"{code}: organisation {org}" if org else f"{code}: no organisation holds it"
+    emit(args, {"code": str(code), "codeHash": "0x" + code.hash().hex(), "orgId": org}, text)
+    return 0
+
+
+def _distinct_codes(args: argparse.Namespace) -> None:
+    party_codes(args.codes)  # the same code twice is a usage error, found before connecting
+
+
 def _organisation(call: Call) -> int:
     return int(call.args.org_id)
 
@@ -71,6 +87,13 @@ COMMANDS: dict[str, Command] = {
                              says=lambda done: f"{done.call.account.address} now signs for organisation "
                                                f"{done.args.org_id}"),
     "remove-signer": Command("registry.remove_signer", says=lambda done: f"removed signer {done.args.signer}"),
+    "add-party-codes": Command(
+        "registry.add_party_codes", values=_ORG, prepare=_distinct_codes,
+        says=lambda done: f"organisation {done.args.org_id} holds {', '.join(map(str, done.args.codes))}",
+        json=lambda done: {"orgId": done.args.org_id, "codes": [str(code) for code in done.args.codes]},
+    ),
+    "remove-party-code": Command("registry.remove_party_code",
+                                 says=lambda done: f"{done.args.code} is free (no organisation holds it)"),
     "suspend": Command("registry.suspend", values=_ORG,
                        says=lambda done: f"suspended organisation {done.args.org_id}"),
     "reinstate": Command("registry.reinstate", values=_ORG,
@@ -80,7 +103,7 @@ COMMANDS: dict[str, Command] = {
 
 
 def register(sub: Any) -> None:
-    actions = group(sub, "registry", "participant registry: onboard, signers, suspend, revoke, show",
+    actions = group(sub, "registry", "participant registry: onboard, signers, party codes, suspend, revoke, show",
                     "portchain registry show 3 --json")
     parents = [COMMON, NETWORK]
     a = subparser(actions, "onboard", "onboard an organisation (consortium admin)",
@@ -115,6 +138,17 @@ def register(sub: Any) -> None:
                   "portchain registry remove-signer 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --as carrier",
                   parents + [ACTOR])
     a.add_argument("signer")
+    code = argument(party_code)
+    a = subparser(actions, "add-party-codes", "record the party codes that identify an organisation in DCSA "
+                  "documents: LEI, EORI, DUNS, SMDG/NMFTA carrier code (consortium admin; only their hashes go "
+                  "on-chain; a code another organisation holds is refused)",
+                  "portchain registry add-party-codes 2 GLEIF:9845PCCARRIER0000041 SMDG:BAL", parents)
+    a.add_argument("org_id", type=org_id)
+    a.add_argument("codes", nargs="+", type=code, metavar="PROVIDER:CODE",
+                   help="a code with its code list provider, e.g. GLEIF:<LEI>, NL-EORI:<EORI>, SMDG:<carrier code>")
+    a = subparser(actions, "remove-party-code", "free a party code, e.g. a lapsed or transferred LEI (consortium "
+                  "admin)", "portchain registry remove-party-code GLEIF:9845PCCARRIER0000041", parents)
+    a.add_argument("code", type=code, metavar="PROVIDER:CODE", help="the code with its code list provider")
     for action, verb in (("suspend", "suspend an active organisation"), ("revoke", "revoke an organisation for good")):
         a = subparser(actions, action, verb, f"portchain registry {action} 3 --reason 'licence under review'", parents)
         a.add_argument("org_id", type=org_id)
@@ -127,4 +161,7 @@ def register(sub: Any) -> None:
                   parents)
     a.add_argument("org_id", nargs="?", type=org_id)
     a.add_argument("--address", help="show the organisation this address signs for")
-    bind(actions, COMMANDS, {"onboard-demo": _onboard_demo, "show": _show})
+    a = subparser(actions, "party-code", "show the organisation that holds a party code (0: none)",
+                  "portchain registry party-code GLEIF:9845PCCARRIER0000041 --json", parents)
+    a.add_argument("code", type=code, metavar="PROVIDER:CODE", help="the code with its code list provider")
+    bind(actions, COMMANDS, {"onboard-demo": _onboard_demo, "show": _show, "party-code": _party_code})

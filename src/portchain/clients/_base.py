@@ -43,6 +43,33 @@ def contract_abi(name: str) -> ContractABI:
     return ContractABI(merged_abi(name))
 
 
+def eip712_typed_data(
+    domain_name: str,
+    version: str,
+    chain_id: int,
+    contract: str,
+    primary: str,
+    fields: Sequence[tuple[str, str]],
+    message: dict[str, Any],
+) -> dict[str, Any]:
+    """EIP-712 typed data of one ``primary`` message for a contract's domain (name, version, chain, address): what
+    a client signs and what a verifier recovers the signer from."""
+    return {
+        "types": {
+            "EIP712Domain": [
+                {"name": "name", "type": "string"},
+                {"name": "version", "type": "string"},
+                {"name": "chainId", "type": "uint256"},
+                {"name": "verifyingContract", "type": "address"},
+            ],
+            primary: [{"name": name, "type": kind} for name, kind in fields],
+        },
+        "primaryType": primary,
+        "domain": {"name": domain_name, "version": version, "chainId": chain_id, "verifyingContract": contract},
+        "message": message,
+    }
+
+
 class ContractClient:
     """A deployed contract reached through one :class:`~portchain.transactions.TransactionLayer`."""
 
@@ -93,23 +120,7 @@ class ContractClient:
         version: str = "1",
     ) -> SignedMessage:
         """Sign EIP-712 data for this contract (domain: ``domain_name``, ``version``, this chain and address)."""
-        typed = {
-            "types": {
-                "EIP712Domain": [
-                    {"name": "name", "type": "string"},
-                    {"name": "version", "type": "string"},
-                    {"name": "chainId", "type": "uint256"},
-                    {"name": "verifyingContract", "type": "address"},
-                ],
-                primary: [{"name": name, "type": kind} for name, kind in fields],
-            },
-            "primaryType": primary,
-            "domain": {
-                "name": domain_name, "version": version, "chainId": self.layer.chain_id,
-                "verifyingContract": self.address,
-            },
-            "message": message,
-        }
+        typed = eip712_typed_data(domain_name, version, self.layer.chain_id, self.address, primary, fields, message)
         signed: SignedMessage = Account.sign_typed_data(signer.key, full_message=typed)
         return signed
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eth_account.signers.local import LocalAccount
 
-from ..errors import InputError
+from ..errors import BillKindMismatchError, DocumentPartyMismatchError, InputError, UnregisteredDocumentPartyError
 from ..transactions import Receipt
 from ..types import (
     AmendmentReason,
@@ -35,6 +35,10 @@ from ..types import (
     to_uint,
 )
 from ._base import ContractClient, args_but_id
+
+if TYPE_CHECKING:
+    from ..documents import TransportDocument
+    from .port_registry import RegistryClient
 
 BillRef = Any  # bytes32 bill id (bytes or 0x-hex), as draft returned it
 
@@ -135,12 +139,16 @@ class SignedEndorsement:
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    """One step of a bill's life, from its events."""
+    """One step of a bill's life, from its events; ``dcsa_code`` is DCSA's name for it: the PINT 3.0 action code of
+    a title action (ISSUE, TRANSFER, ENDORSE, ENDORSE_TO_ORDER, BLANK_ENDORSE, SIGN, SURRENDER_FOR_DELIVERY,
+    SURRENDER_FOR_AMENDMENT, SACC, SREJ), else the eBL 3.0 document status it leads to (DRAFT, APPROVED, VOIDED),
+    or None (a milestone)."""
 
     action: str
     block_number: int
     tx_hash: str
     args: dict[str, Any]
+    dcsa_code: str | None = None
 
 
 _HISTORY_EVENTS = (
@@ -156,6 +164,51 @@ _ENDORSE_FIELDS = [
 ]
 
 
+@dataclass(frozen=True)
+class DraftTerms:
+    """What a bill drafted from a document records: the document's hash, the kind and the parties' organisations
+    (``consignee`` 0: a to-order bill made out to the order of the shipper)."""
+
+    document_hash: bytes
+    kind: BillKind
+    carrier: int
+    shipper: int
+    consignee: int
+
+
+class _PartyResolver:
+    """Finds a document party's organisation by the codes it carries (one registry read per code)."""
+
+    def __init__(self, registry: RegistryClient, document: TransportDocument) -> None:
+        self.registry, self.document = registry, document
+
+    def __call__(
+        self, role: str, given: int | None, why: str, *, required: bool = True, registered: bool = False
+    ) -> int:
+        """The organisation of party ``role``: the one its registered codes name, which must be ``given`` if that
+        is given; else ``given``, unless ``registered`` demands a registered code. 0 for an absent party that is
+        not ``required``."""
+        path = f"transportDocument.documentParties.{role}"
+        if self.document.party(role) is None:
+            if given:
+                raise DocumentPartyMismatchError(role, path, (), to_org_id(given, role), "but the document names none")
+            if required:
+                raise UnregisteredDocumentPartyError(role, path, ())
+            return 0
+        codes = self.document.party_codes(role)
+        found = self.registry.org_of_party_codes(codes) if codes else {}
+        orgs = tuple(sorted({org for org in found.values() if org}))
+        if len(orgs) > 1:
+            raise DocumentPartyMismatchError(role, path, orgs, orgs[0], "more than one organisation")
+        if orgs and given and orgs[0] != given:
+            raise DocumentPartyMismatchError(role, path, orgs, given, why)
+        if orgs:
+            return orgs[0]
+        if given and not registered:
+            return to_org_id(given, role)
+        raise UnregisteredDocumentPartyError(role, path, tuple(str(code) for code in codes))
+
+
 class BillOfLadingClient(ContractClient):
     """Electronic bills of lading."""
 
@@ -165,16 +218,43 @@ class BillOfLadingClient(ContractClient):
 
     def draft(
         self,
-        document: BillRef,
+        document: Any,
+        *,
+        sender: LocalAccount,
+        kind: BillKind | str | int | None = None,
+        shipper: int | None = None,
+        consignee: int | None = None,
+    ) -> bytes:
+        """Draft a bill (carrier) from a DCSA eBL 3.0 transport document (a
+        :class:`~portchain.documents.TransportDocument`, or its JSON as published); returns the bill id, which
+        binds the document's canonical hash to the carrier's organisation.
+
+        The bill follows its document (:meth:`parties_of`): its kind from ``transportDocumentTypeCode`` and
+        ``isToOrder``, its shipper, consignee (or, to order, endorsee) and issuing carrier from the registry by the
+        codes the document's parties carry. ``kind``, ``shipper`` and ``consignee`` are needed only where the
+        document leaves them open (a party with no registered code); given, they must agree with the document.
+        Any contradiction raises a :class:`~portchain.errors.DocumentContradictionError` before anything is sent.
+        """
+        drafted = self.parties_of(document, carrier=self._registry().org_of(sender.address), kind=kind,
+                                  shipper=shipper, consignee=consignee)
+        return self.draft_from_hash(drafted.document_hash, drafted.kind, shipper=drafted.shipper,
+                                    consignee=drafted.consignee, sender=sender)
+
+    def draft_from_hash(
+        self,
+        document_hash: HexLike,
         kind: BillKind | str | int,
         *,
         shipper: int,
         consignee: int = 0,
         sender: LocalAccount,
     ) -> bytes:
-        """Draft a bill (carrier) from a transport document or its hash; returns the bill id, which binds the
-        document's hash to the carrier's organisation."""
-        digest = document_hash_of(document)
+        """Draft a bill from a document hash alone: for a transport document validated and bound to its parties
+        elsewhere. The SDK checks nothing about the document here (it has only its hash): ``kind`` and the parties
+        are taken as given. Prefer :meth:`draft` with the document."""
+        if is_document(document_hash):
+            raise InputError("draft_from_hash takes a document hash; draft a document with draft(document)")
+        digest = to_hash32(document_hash)
         parsed = BillKind.parse(kind)
         if parsed != BillKind.TO_ORDER and consignee == 0:
             what = "straight bill" if parsed == BillKind.STRAIGHT else "sea waybill"
@@ -184,6 +264,43 @@ class BillOfLadingClient(ContractClient):
         receipt = self._send(sender, "draft", digest, parsed, to_org_id(shipper, "shipper"), consignee)
         (event,) = self.events(receipt, "BillDrafted")
         return bytes(event.args["id"])
+
+    def parties_of(
+        self,
+        document: Any,
+        *,
+        carrier: int,
+        kind: BillKind | str | int | None = None,
+        shipper: int | None = None,
+        consignee: int | None = None,
+    ) -> DraftTerms:
+        """What drafting ``document`` as organisation ``carrier`` records on the chain, found from the document
+        and the registry (read-only; :meth:`draft` sends it). Refuses, naming the document field:
+
+        - a kind other than the document's (:class:`~portchain.errors.BillKindMismatchError`), e.g. a sea waybill
+          drafted as a to-order bill;
+        - a party whose registered codes name another organisation than the drafting carrier or the one given,
+          or two organisations (:class:`~portchain.errors.DocumentPartyMismatchError`);
+        - a party no registered code identifies and none was given
+          (:class:`~portchain.errors.UnregisteredDocumentPartyError`).
+
+        A to-order document's endorsee is the party to whose order the bill is made out (recorded as the bill's
+        consignee); without one the bill is to the order of the shipper.
+        """
+        from ..documents import TransportDocument
+
+        doc = document if isinstance(document, TransportDocument) else TransportDocument.from_json(document)
+        document_kind = doc.bill_kind
+        if kind is not None and BillKind.parse(kind) != document_kind:
+            raise BillKindMismatchError(document_kind, BillKind.parse(kind), "the bill's kind follows its document")
+        if carrier == 0:
+            raise InputError("the drafting account signs for no organisation")
+        resolve = _PartyResolver(self._registry(), doc)
+        resolve("issuingParty", carrier, "not the drafting carrier", registered=True)
+        shipper_org = resolve("shipper", shipper, "not the shipper given")
+        named = "endorsee" if document_kind == BillKind.TO_ORDER else "consignee"
+        consignee_org = resolve(named, consignee, f"not the {named} given", required=document_kind != BillKind.TO_ORDER)
+        return DraftTerms(bytes(doc.hash()), document_kind, carrier, shipper_org, consignee_org)
 
     def approve(self, bill: BillRef, *, sender: LocalAccount) -> Receipt:
         """The shipper approves the draft."""
@@ -350,9 +467,11 @@ class BillOfLadingClient(ContractClient):
     def history(self, bill: BillRef) -> list[HistoryEntry]:
         """Every step of the bill, rebuilt from its events: one log query filtered by the bill's indexed id,
         starting at the block where it was drafted (no scan from genesis)."""
+        from ..title_chain import dcsa_code  # it reads this module's endorsement type
+
         status = self.status(bill)
         return [
-            HistoryEntry(e.name, e.block_number, e.tx_hash, args_but_id(e))
+            HistoryEntry(e.name, e.block_number, e.tx_hash, args_but_id(e), dcsa_code(e.name, e.args))
             for e in self.logs(_HISTORY_EVENTS, status.id, from_block=status.draft_block)
         ]
 

@@ -4,6 +4,10 @@
 ...     "Rotterdam Customs", "NL-CUST-001", "NL", [Role.CUSTOMS], signers=[customs.address], sender=admin)
 >>> port.registry.organisation(org_id).status                        # doctest: +SKIP
 <OrgStatus.ACTIVE: 1>
+>>> lei = party_code("GLEIF:529900T8BM49AURSDO55")                     # PROVIDER:CODE
+>>> port.registry.add_party_codes(org_id, [lei], sender=admin)       # doctest: +SKIP
+>>> port.registry.org_of_party_code(lei) == org_id                   # doctest: +SKIP
+True
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from eth_account.signers.local import LocalAccount
 from ..errors import InputError
 from ..transactions import Receipt
 from ..types import (
+    HexLike,
     OrgStatus,
+    PartyCode,
     Role,
     optional_text_hash,
     roles_from_mask,
@@ -25,12 +31,13 @@ from ..types import (
     text_hash,
     to_address,
     to_country,
+    to_hash32,
     to_uint,
     to_unlocode,
 )
 from ._base import ContractClient
 
-__all__ = ["Onboarded", "Organisation", "RegistryClient", "text_hash"]
+__all__ = ["Onboarded", "Organisation", "RegistryClient", "party_code", "party_codes", "text_hash"]
 
 
 def _named(text: str, what: str) -> bytes:
@@ -38,6 +45,55 @@ def _named(text: str, what: str) -> bytes:
     if not text or not text.strip():
         raise InputError(f"{what} must not be empty")
     return text_hash(text)
+
+
+def party_code(value: PartyCode | str) -> PartyCode:
+    """A :class:`~portchain.types.PartyCode`, or one written ``PROVIDER:CODE`` (split at the first colon, each part
+    trimmed), as the CLI and the devnet cast give them.
+
+    >>> party_code("GLEIF:9845PCCARRIER0000041")
+    PartyCode(provider='GLEIF', code='9845PCCARRIER0000041')
+    >>> party_code("NL-EORI: NL812345678").code
+    'NL812345678'
+    >>> party_code("9845PCCARRIER0000041")
+    Traceback (most recent call last):
+    ...
+    portchain.errors.InputError: party code must be PROVIDER:CODE (e.g. GLEIF:<LEI>), got '9845PCCARRIER0000041'
+    """
+    if isinstance(value, PartyCode):
+        return value
+    if not isinstance(value, str) or ":" not in value:
+        raise InputError(f"party code must be PROVIDER:CODE (e.g. GLEIF:<LEI>), got {value!r}")
+    provider, code = value.split(":", 1)
+    return PartyCode(provider.strip(), code.strip())
+
+
+def party_codes(values: Iterable[PartyCode | str]) -> tuple[PartyCode, ...]:
+    """At least one party code (:func:`party_code` each), none listed twice.
+
+    >>> party_codes(["GLEIF:9845PCCARRIER0000041", "SMDG:BAL"])[1]
+    PartyCode(provider='SMDG', code='BAL')
+    >>> party_codes(["SMDG:BAL", "SMDG: BAL"])
+    Traceback (most recent call last):
+    ...
+    portchain.errors.InputError: party code SMDG:BAL is listed twice
+    """
+    if isinstance(values, (str, PartyCode)):
+        raise InputError("party codes must be a list of PartyCode or PROVIDER:CODE texts")
+    codes = tuple(party_code(value) for value in values)
+    if not codes:
+        raise InputError("give at least one party code")
+    seen: set[PartyCode] = set()
+    for code in codes:
+        if code in seen:
+            raise InputError(f"party code {code} is listed twice")
+        seen.add(code)
+    return codes
+
+
+def _code_hash(code: PartyCode | HexLike) -> bytes:
+    """The registry's key of a party code: its :meth:`~portchain.types.PartyCode.hash`, or a hash given as such."""
+    return code.hash() if isinstance(code, PartyCode) else to_hash32(code, "party code hash")
 
 
 @dataclass(frozen=True)
@@ -152,6 +208,18 @@ class RegistryClient(ContractClient):
         """Add (or with ``operates=False`` remove) a port the organisation operates at."""
         return self._send(sender, "setPort", _org(org_id), to_unlocode(port), bool(operates))
 
+    def add_party_codes(self, org_id: int, codes: Sequence[PartyCode | str], *, sender: LocalAccount) -> Receipt:
+        """The registrar records the party codes that identify organisation ``org_id`` in DCSA documents (LEI, EORI,
+        DUNS, SMDG/NMFTA carrier code, as :class:`~portchain.types.PartyCode` or ``PROVIDER:CODE``); only their
+        hashes go on-chain. A code the organisation already holds is skipped; one another organisation holds is
+        refused (``errors.PartyCodeTaken``), as is a revoked organisation."""
+        hashes = [code.hash() for code in party_codes(codes)]
+        return self._send(sender, "addPartyCodes", _org(org_id), hashes)
+
+    def remove_party_code(self, code: PartyCode | str, *, sender: LocalAccount) -> Receipt:
+        """The registrar frees a party code (a lapsed or transferred LEI): it names no organisation any more."""
+        return self._send(sender, "removePartyCode", party_code(code).hash())
+
     def suspend(self, org_id: int, reason: str = "", *, sender: LocalAccount) -> Receipt:
         """Suspend an active organisation; the reason stays off-chain, its hash goes on-chain."""
         return self._send(sender, "suspend", _org(org_id), optional_text_hash(reason))
@@ -186,6 +254,19 @@ class RegistryClient(ContractClient):
     def is_contract_organisation(self, org_id: int) -> bool:
         """Whether organisation ``org_id`` was onboarded for a contract (fixed signer, never suspended or revoked)."""
         return bool(self._call("isContractOrganisation", _org(org_id)))
+
+    def org_of_party_code(self, code: PartyCode | HexLike) -> int:
+        """The organisation holding party ``code`` (a :class:`~portchain.types.PartyCode`, or its 32-byte hash), or
+        0. A suspended or revoked organisation keeps its codes until the registrar removes them: check its status."""
+        return int(self._call("orgOfPartyCode", _code_hash(code)))
+
+    def org_of_party_codes(self, codes: Iterable[PartyCode | str]) -> dict[PartyCode, int]:
+        """The organisation holding each code (0 for a code nobody holds), all read in one call."""
+        listed = list(dict.fromkeys(party_code(code) for code in codes))
+        if not listed:
+            return {}
+        found: Sequence[int] = self._call("orgsOfPartyCodes", [code.hash() for code in listed])
+        return dict(zip(listed, (int(org) for org in found), strict=True))
 
     def org_of(self, account: str) -> int:
         """The organisation ``account`` signs for, or 0."""

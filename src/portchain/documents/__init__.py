@@ -6,7 +6,8 @@ whitespace, UTF-8, ECMAScript number formatting), so key order and whitespace ne
 
 ==========================  ========================================================================================
 :mod:`.canonical`           canonical JSON (``rfc8785``), :func:`document_hash`, :func:`verify`, strict JSON text
-:mod:`.transport`           :class:`TransportDocument` (a bill of lading or sea waybill) and its parts
+:mod:`.transport`           :class:`TransportDocument`: a bill of lading or sea waybill, DCSA eBL 3.0 JSON
+:mod:`.dcsa_ebl`            DCSA's eBL 3.0.4 specification: its schema, prose rules and published examples
 :mod:`.trade`               invoice, packing list, certificates of origin, insurance and inspection; :class:`DocType`
 :mod:`.declaration`         :class:`CustomsDeclaration`: the goods items a customs declaration states
 :mod:`.samples`             one consistent shipment: ``sample_transport_document()``, ``sample_commercial_invoice()``...
@@ -20,10 +21,10 @@ b'{"a":[1,2.5,1e+21,null],"b":1}'
 ('CNSZX', 'NLRTM', 32)
 >>> verify(doc.to_json(), doc.hash()), verify(doc.to_json(), document_hash({"other": "document"}))
 (True, False)
->>> TransportDocument.from_json({**doc.to_json(), "portOfLoading": "NLRT"})
+>>> TransportDocument.from_json({**doc.to_json(), "portOfLoading": "NLRTM"})
 Traceback (most recent call last):
 ...
-portchain.errors.InputError: transportDocument.portOfLoading: 'NLRT' is not a UN/LOCODE
+portchain.errors.InputError: transportDocument: Additional properties are not allowed ('portOfLoading' was unexpected)
 
 Documents stay off-chain in a content-addressed :class:`DocumentStore`::
 
@@ -40,6 +41,7 @@ from .declaration import CustomsDeclaration, DeclaredGoods
 from .samples import (
     sample_certificate_of_origin,
     sample_commercial_invoice,
+    sample_consignee_party,
     sample_inspection_certificate,
     sample_insurance_certificate,
     sample_packing_list,
@@ -50,58 +52,33 @@ from .store import DocumentIntegrityError, DocumentNotFoundError, DocumentStore
 from .trade import (
     INCOTERMS,
     INSPECTION_RESULTS,
+    Address,
     CertificateOfOrigin,
     CommercialInvoice,
     GoodsItem,
+    IdentifyingCode,
     InspectionCertificate,
     InsuranceCertificate,
     LineItem,
     Package,
     PackingList,
+    Party,
     TradeDocument,
     document_class,
     load_trade_document,
 )
-from .transport import (
-    CARRIER_CODE_LISTS,
-    DOCUMENT_TYPES,
-    FREIGHT_PAYMENT_TERMS,
-    SEAL_SOURCES,
-    VOLUME_UNITS,
-    WEIGHT_UNITS,
-    Address,
-    CargoItem,
-    Carrier,
-    ConsignmentItem,
-    IdentifyingCode,
-    Measure,
-    OuterPackaging,
-    Party,
-    Seal,
-    TransportDocument,
-    UtilizedTransportEquipment,
-    Vessel,
-    imo_check_digit,
-)
+from .transport import PARTY_ROLES, TransportDocument
 
 __all__ = [
     "CustomsDeclaration",
     "DeclaredGoods",
-    "CARRIER_CODE_LISTS",
-    "DOCUMENT_TYPES",
-    "FREIGHT_PAYMENT_TERMS",
     "HASH_ALGORITHMS",
     "INCOTERMS",
     "INSPECTION_RESULTS",
-    "SEAL_SOURCES",
-    "VOLUME_UNITS",
-    "WEIGHT_UNITS",
+    "PARTY_ROLES",
     "Address",
-    "CargoItem",
-    "Carrier",
     "CertificateOfOrigin",
     "CommercialInvoice",
-    "ConsignmentItem",
     "DocType",
     "DocumentIntegrityError",
     "DocumentNotFoundError",
@@ -111,26 +88,21 @@ __all__ = [
     "InspectionCertificate",
     "InsuranceCertificate",
     "LineItem",
-    "Measure",
-    "OuterPackaging",
     "Package",
     "PackingList",
     "Party",
-    "Seal",
     "TradeDocument",
     "TransportDocument",
-    "UtilizedTransportEquipment",
-    "Vessel",
     "canonical_json",
     "document_class",
     "document_hash",
-    "imo_check_digit",
     "iso6346_check_digit",
     "json_value",
     "load_trade_document",
     "parse_json_text",
     "sample_certificate_of_origin",
     "sample_commercial_invoice",
+    "sample_consignee_party",
     "sample_inspection_certificate",
     "sample_insurance_certificate",
     "sample_packing_list",

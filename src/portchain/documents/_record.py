@@ -4,7 +4,7 @@ camelCase keys, validated whether built from Python or from JSON, every error an
 Python keyword arguments are mapped to the JSON object they stand for and checked like JSON, so both ways give the
 same values and the same messages:
 
->>> from .transport import Party
+>>> from .trade import Party
 >>> maersk = Party(party_name="Maersk A/S")
 >>> maersk.to_json(), Party.from_json({"partyName": "Maersk A/S"}) == maersk
 ({'partyName': 'Maersk A/S'}, True)

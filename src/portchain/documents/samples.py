@@ -1,13 +1,20 @@
 """Realistic sample documents of one shipment: consumer electronics from Shenzhen (CNSZX) to Rotterdam (NLRTM) under
-bill of lading MAEU245601234, and the trade documents that go with it. ``overrides`` replace fields by their Python
-names and are validated like any construction.
+bill of lading MAEU245601234, a DCSA eBL 3.0 transport document issued by the devnet carrier (Blue Anchor Line A/S),
+and the trade documents that go with it. The parties are the devnet cast (:mod:`portchain.devnet`) with its codes.
+
+``sample_transport_document`` takes changes as DCSA JSON field paths (:meth:`TransportDocument.with_changes`);
+the trade samples take ``overrides`` by their Python field names. Either way the result is validated.
 
 >>> bill = sample_transport_document()
->>> bill.transport_document_reference, bill.vessel.vessel_name, len(bill.utilized_transport_equipments)
-('MAEU245601234', 'MADRID MAERSK', 2)
+>>> bill.reference, bill.status, bill.equipment_references
+('MAEU245601234', 'ISSUED', ('MSKU9070323', 'MSKU1234565'))
+>>> waybill = sample_transport_document(
+...     {"transportDocumentTypeCode": "SWB", "isToOrder": False, "documentParties.consignee": sample_consignee_party()})
+>>> waybill.bill_kind.name, [str(code) for code in waybill.party_codes("consignee")]
+('SEA_WAYBILL', ['GLEIF:9845PCCONSIGNEE00023'])
 >>> invoice = sample_commercial_invoice(incoterms="FOB", named_place="Shenzhen")
->>> invoice.seller == bill.shipper, invoice.transport_document_reference == bill.transport_document_reference
-(True, True)
+>>> invoice.seller.party_name == bill.party("shipper")["partyName"], invoice.transport_document_reference
+(True, 'MAEU245601234')
 >>> sample_packing_list(shiper=None)
 Traceback (most recent call last):
 ...
@@ -16,7 +23,10 @@ portchain.errors.InputError: unknown PackingList field(s) shiper; fields are iss
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+from collections.abc import Mapping
+from functools import cache
 from typing import Any, TypeVar
 
 from ..errors import InputError
@@ -31,26 +41,15 @@ from .trade import (
     LineItem,
     Package,
     PackingList,
+    Party,
     TradeDocument,
 )
-from .transport import (
-    Address,
-    CargoItem,
-    Carrier,
-    ConsignmentItem,
-    IdentifyingCode,
-    Measure,
-    OuterPackaging,
-    Party,
-    Seal,
-    TransportDocument,
-    UtilizedTransportEquipment,
-    Vessel,
-)
+from .transport import TransportDocument
 
 __all__ = [
     "sample_certificate_of_origin",
     "sample_commercial_invoice",
+    "sample_consignee_party",
     "sample_inspection_certificate",
     "sample_insurance_certificate",
     "sample_packing_list",
@@ -73,88 +72,147 @@ def _with_overrides(document: _D, overrides: dict[str, Any]) -> _D:
     return dataclasses.replace(document, **overrides)
 
 
-def sample_transport_document(**overrides: Any) -> TransportDocument:
-    """A realistic to-order bill of lading: consumer electronics from Shenzhen (CNSZX) to Rotterdam (NLRTM) on
-    MADRID MAERSK, in two 40' high cubes. ``overrides`` replace fields by their Python names::
+# --------------------------------------------------------------------------------------------------------------
+# The transport document: DCSA eBL 3.0 JSON
+# --------------------------------------------------------------------------------------------------------------
 
-        sample_transport_document(transport_document_type_code="SWB", is_to_order=False, consignee=Party(...))
+
+def _lei(code: str) -> dict[str, str]:
+    return {"codeListProvider": "GLEIF", "codeListName": "LEI", "partyCode": code}
+
+
+_CARRIER = {
+    "partyName": "Blue Anchor Line A/S",
+    "address": {"street": "Amaliegade", "streetNumber": "22", "postCode": "1256", "city": "Copenhagen",
+                "countryCode": "DK"},
+    "identifyingCodes": [_lei("9845PCCARRIER0000041")],
+}
+_SHIPPER = {
+    "partyName": "Shenzhen Bright Electronics Co., Ltd.",
+    "address": {"street": "Keji South 12th Road", "streetNumber": "18", "postCode": "518057", "city": "Shenzhen",
+                "stateRegion": "Guangdong", "countryCode": "CN"},
+    "identifyingCodes": [_lei("9845PCSHIPPER0000097")],
+    "partyContactDetails": [{"name": "Export documentation", "email": "export@bright-electronics.example"}],
+}
+_CONSIGNEE = {
+    "partyName": "Rotterdam Home Retail B.V.",
+    "address": {"street": "Waalhaven Zuidzijde", "streetNumber": "21", "postCode": "3089 JH", "city": "Rotterdam",
+                "countryCode": "NL"},
+    "identifyingCodes": [_lei("9845PCCONSIGNEE00023")],
+}
+
+
+def _cargo(container: str, kilograms: float, cartons: int, cubic_metres: float) -> dict[str, Any]:
+    return {
+        "equipmentReference": container,
+        "cargoGrossWeight": {"value": kilograms, "unit": "KGM"},
+        "cargoGrossVolume": {"value": cubic_metres, "unit": "MTQ"},
+        "outerPackaging": {"numberOfPackages": cartons, "packageCode": "CT", "description": "Cartons"},
+    }
+
+
+def _container(container: str, seal: str) -> dict[str, Any]:
+    return {
+        "equipment": {"equipmentReference": container, "ISOEquipmentCode": "45G1"},
+        "isShipperOwned": False,
+        "seals": [{"number": seal, "source": "CAR"}],
+    }
+
+
+_TERMS = (
+    "Received by the Carrier in apparent good order and condition, unless otherwise stated, the total number of "
+    "containers or packages stated above, for carriage from the Port of Loading to the Port of Discharge, subject "
+    "to the terms and conditions of the Blue Anchor Line A/S bill of lading (edition 2024), incorporated herein. "
+    "One original electronic bill of lading, duly endorsed, must be surrendered in exchange for the goods."
+)
+
+_SAMPLE: dict[str, Any] = {
+    "transportDocumentReference": "MAEU245601234",
+    "shippingInstructionsReference": "SI-BRIGHT-2024-0311",
+    "transportDocumentStatus": "ISSUED",
+    "transportDocumentTypeCode": "BOL",
+    "isShippedOnBoardType": True,
+    "freightPaymentTermCode": "PRE",
+    "isElectronic": True,
+    "isToOrder": True,
+    "shippedOnBoardDate": "2024-03-15",
+    "issueDate": "2024-03-16",
+    "placeOfIssue": {"locationName": "Shenzhen", "UNLocationCode": "CNSZX"},
+    "displayedShippedOnBoardReceivedForShipment": "Shipped on board BLUE ANCHOR MADRID 15-Mar-2024, Yantian, "
+                                                  "Shenzhen, for Blue Anchor Line A/S as carrier",
+    "termsAndConditions": _TERMS,
+    "receiptTypeAtOrigin": "CY",
+    "deliveryTypeAtDestination": "CY",
+    "cargoMovementTypeAtOrigin": "FCL",
+    "cargoMovementTypeAtDestination": "FCL",
+    "serviceContractReference": "BAL-SC-2024-0417",
+    "carrierCode": "BAL",
+    "carrierCodeListProvider": "SMDG",
+    "transports": {
+        "plannedDepartureDate": "2024-03-15",
+        "plannedArrivalDate": "2024-04-18",
+        "portOfLoading": {"UNLocationCode": "CNSZX"},
+        "portOfDischarge": {"UNLocationCode": "NLRTM"},
+        "vesselVoyages": [
+            {"vesselName": "BLUE ANCHOR MADRID", "carrierExportVoyageNumber": "412W",
+             "universalExportVoyageReference": "2412W"},
+        ],
+    },
+    "charges": [
+        {"chargeName": "Basic ocean freight", "currencyAmount": 3200, "currencyCode": "USD", "paymentTermCode": "PRE",
+         "calculationBasis": "Per container", "unitPrice": 1600, "quantity": 2},
+    ],
+    "invoicePayableAt": {"UNLocationCode": "CNSZX"},
+    "partyContactDetails": [{"name": "BAL Shenzhen export documentation", "email": "docs.cnszx@blueanchor.example"}],
+    "documentParties": {
+        "shipper": _SHIPPER,
+        "issuingParty": _CARRIER,
+        "notifyParties": [_CONSIGNEE],
+    },
+    "consignmentItems": [
+        {
+            "carrierBookingReference": "245601234",
+            "descriptionOfGoods": ["Smartphones, 5G, 128 GB", "boxed with chargers"],
+            "HSCodes": ["851712"],
+            "cargoItems": [_cargo("MSKU9070323", 8420.5, 960, 61.2)],
+        },
+        {
+            "carrierBookingReference": "245601234",
+            "descriptionOfGoods": ["Laptop computers, 14 inch", "Lithium-ion batteries in equipment"],
+            "HSCodes": ["847130"],
+            "cargoItems": [_cargo("MSKU1234565", 11250, 1200, 66.5)],
+        },
+    ],
+    "utilizedTransportEquipments": [_container("MSKU9070323", "BA-CN7714352"), _container("MSKU1234565",
+                                                                                          "BA-CN7714353")],
+}
+
+
+@cache
+def _sample() -> TransportDocument:
+    return TransportDocument(_SAMPLE, strict=True)
+
+
+def sample_transport_document(changes: Mapping[str, Any] | None = None, /, **fields: Any) -> TransportDocument:
+    """A realistic, issued, electronic to-order bill of lading (DCSA eBL 3.0): consumer electronics from Shenzhen
+    (CNSZX) to Rotterdam (NLRTM) on BLUE ANCHOR MADRID, in two 40' high cubes, issued by Blue Anchor Line A/S
+    (SMDG ``BAL``) for the shipper Shenzhen Bright Electronics Co., Ltd., notifying Rotterdam Home Retail B.V.;
+    no endorsee (to the order of the shipper). Each party carries its devnet LEI.
+
+    ``changes`` (a mapping, for dotted paths) and ``fields`` (keyword arguments, top-level keys) are DCSA JSON field
+    paths applied with :meth:`TransportDocument.with_changes` (None removes a field)::
+
+        sample_transport_document({"transportDocumentTypeCode": "SWB", "isToOrder": False,
+                                   "documentParties.consignee": sample_consignee_party()})
     """
-    shipper = Party(
-        party_name="Shenzhen Bright Star Electronics Co., Ltd.",
-        address=Address(
-            street="Keji South 12th Road",
-            street_number="18",
-            post_code="518057",
-            city="Shenzhen",
-            state_region="Guangdong",
-            country_code="CN",
-        ),
-        identifying_codes=(IdentifyingCode(code_list_provider="PORTCHAIN", party_code="CN-SZX-BRIGHTSTAR"),),
-    )
-    notify = Party(
-        party_name="Holland Gadget Distribution B.V.",
-        address=Address(street="Waalhaven Zuidzijde", street_number="21", post_code="3089 JH", city="Rotterdam",
-                        country_code="NL"),
-        identifying_codes=(IdentifyingCode(code_list_provider="EU", party_code="NL812345678", code_list_name="EORI"),),
-    )
-    document = TransportDocument(
-        transport_document_reference="MAEU245601234",
-        transport_document_type_code="BOL",
-        is_to_order=True,
-        shipper=shipper,
-        notify_parties=(notify,),
-        carrier=Carrier(carrier_code="MSK", carrier_code_list_provider="SMDG", party_name="Maersk A/S"),
-        vessel=Vessel(vessel_name="MADRID MAERSK", vessel_imo_number="9778791", carrier_export_voyage_number="412W"),
-        port_of_loading="CNSZX",
-        port_of_discharge="NLRTM",
-        consignment_items=(
-            ConsignmentItem(
-                carrier_booking_reference="245601234",
-                description_of_goods=("Smartphones, 5G, 128 GB, boxed with chargers",),
-                hs_codes=("851712",),
-                cargo_items=(
-                    CargoItem(
-                        equipment_reference="MSKU9070323",
-                        cargo_gross_weight=Measure(value=8420.5, unit="KGM"),
-                        cargo_gross_volume=Measure(value=61.2, unit="MTQ"),
-                        outer_packaging=OuterPackaging(
-                            number_of_packages=960, package_code="CT", description="Cartons"
-                        ),
-                    ),
-                ),
-            ),
-            ConsignmentItem(
-                carrier_booking_reference="245601234",
-                description_of_goods=("Laptop computers, 14 inch", "Lithium-ion batteries contained in equipment"),
-                hs_codes=("847130",),
-                cargo_items=(
-                    CargoItem(
-                        equipment_reference="MSKU1234565",
-                        cargo_gross_weight=Measure(value=11250, unit="KGM"),
-                        outer_packaging=OuterPackaging(
-                            number_of_packages=1200, package_code="CT", description="Cartons"
-                        ),
-                    ),
-                ),
-            ),
-        ),
-        utilized_transport_equipments=(
-            UtilizedTransportEquipment(
-                equipment_reference="MSKU9070323",
-                iso_equipment_code="45G1",
-                seals=(Seal(number="ML-CN7714352", source="CAR"),),
-            ),
-            UtilizedTransportEquipment(
-                equipment_reference="MSKU1234565",
-                iso_equipment_code="45G1",
-                seals=(Seal(number="ML-CN7714353", source="CAR"),),
-            ),
-        ),
-        freight_payment_term_code="PRE",
-        issue_date="2024-03-16",
-        shipped_on_board_date="2024-03-15",
-    )
-    return _with_overrides(document, overrides)
+    merged = {**(changes or {}), **fields}
+    return _sample().with_changes(merged) if merged else _sample()
+
+
+def sample_consignee_party() -> dict[str, Any]:
+    """DCSA's ``consignee`` object for Rotterdam Home Retail B.V. (GLEIF LEI 9845PCCONSIGNEE00023), the sample's
+    notify party and buyer: for a straight bill or a sea waybill of the sample shipment."""
+    return copy.deepcopy(_CONSIGNEE)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -162,10 +220,15 @@ def sample_transport_document(**overrides: Any) -> TransportDocument:
 # --------------------------------------------------------------------------------------------------------------
 
 
+def _trade_party(party: Mapping[str, Any]) -> Party:
+    """A DCSA party as a trade document's party: its name, address and identifying codes."""
+    return Party.from_json({key: party[key] for key in ("partyName", "address", "identifyingCodes") if key in party})
+
+
 def _shipment() -> tuple[str, Party, Party]:
     """The bill's reference, its shipper (the seller) and its notify party (the Rotterdam buyer)."""
-    bill = sample_transport_document()
-    return bill.transport_document_reference, bill.shipper, bill.notify_parties[0]
+    parties = _SAMPLE["documentParties"]
+    return _SAMPLE["transportDocumentReference"], _trade_party(parties["shipper"]), _trade_party(_CONSIGNEE)
 
 
 _PHONES = "Smartphones, 5G, 128 GB, boxed with chargers"

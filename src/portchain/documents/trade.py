@@ -34,7 +34,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
-from pydantic import BeforeValidator, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 from typing_extensions import Self
 
 from ..errors import InputError
@@ -47,6 +47,7 @@ from ._fields import (
     PositiveInt,
     UnLocode,
     array,
+    checked_text,
     kind,
     one_of,
     pattern,
@@ -54,9 +55,8 @@ from ._fields import (
     problem_at,
     text,
 )
-from ._record import Document, Record, record
+from ._record import Document, Record, record, validated
 from .canonical import parse_json_text
-from .transport import Party
 
 if TYPE_CHECKING:
     from .samples import (
@@ -71,15 +71,18 @@ if TYPE_CHECKING:
 __all__ = [
     "INCOTERMS",
     "INSPECTION_RESULTS",
+    "Address",
     "CertificateOfOrigin",
     "CommercialInvoice",
     "DocType",
     "GoodsItem",
+    "IdentifyingCode",
     "InspectionCertificate",
     "InsuranceCertificate",
     "LineItem",
     "Package",
     "PackingList",
+    "Party",
     "TradeDocument",
     "document_class",
     "load_trade_document",
@@ -162,6 +165,53 @@ def _to_decimal(value: Any, what: str) -> Decimal:
     if not number.is_finite():
         raise InputError(f"{what}: {value!r} is not a finite number")
     return number
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The parties of trade documents (seller, buyer, exporter, insurer ...)
+# --------------------------------------------------------------------------------------------------------------
+
+
+@record
+class Address(Record):
+    """A structured postal address (the fields of DCSA's ``Address``)."""
+
+    street: Annotated[str | None, text(70)] = None
+    street_number: Annotated[str | None, text(50)] = None
+    floor: Annotated[str | None, text(50)] = None
+    post_code: Annotated[str | None, text(10)] = None
+    po_box: Annotated[str | None, text(20), Field(alias="POBox")] = None
+    city: Annotated[str, text(35)]
+    state_region: Annotated[str | None, text(65)] = None
+    country_code: CountryCode
+
+
+def _address(value: Any) -> Address | str:
+    """A structured address (object) or a free-text one (string)."""
+    if isinstance(value, (Mapping, Address)):
+        return validated(Address, value)
+    if isinstance(value, str):
+        return checked_text(value, 250)
+    raise problem(f"expected an address object or string, got {kind(value)}")
+
+
+@record
+class IdentifyingCode(Record):
+    """A party's code in some code list, e.g. ``codeListProvider="GLEIF", partyCode=<an LEI>``."""
+
+    code_list_provider: Annotated[str, text(100)]
+    party_code: Annotated[str, text(150)]
+    code_list_name: Annotated[str | None, text(100)] = None
+
+
+@record
+class Party(Record):
+    """A party to a trade document: a name, an address (structured or free text) and identifying codes (the
+    ``partyName``, ``address`` and ``identifyingCodes`` of a DCSA party)."""
+
+    party_name: Annotated[str, text(70)]
+    address: Annotated[Address | str | None, BeforeValidator(_address)] = None
+    identifying_codes: Annotated[tuple[IdentifyingCode, ...], array()] = ()
 
 
 # --------------------------------------------------------------------------------------------------------------

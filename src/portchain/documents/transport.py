@@ -1,300 +1,326 @@
-"""The DCSA eBL 3.0 transport document (bill of lading or sea waybill) and its parts, as frozen pydantic models.
+"""The transport document (bill of lading or sea waybill): DCSA eBL 3.0 ``TransportDocument`` JSON exactly as DCSA
+publishes it, validated and immutable.
 
-Built from Python (snake_case names) or read from DCSA JSON (camelCase keys); either way every value is checked
-and an error names its JSON path.
+The JSON is the document: :meth:`TransportDocument.to_json` gives back what was read, key for key, and the on-chain
+id is the keccak256 of its canonical form (RFC 8785). Validation is DCSA's schema (a field DCSA does not define is
+refused) and the rules DCSA states in prose (:mod:`.dcsa_ebl`); each problem names its field path. What DCSA
+recommends but does not require is in :attr:`~TransportDocument.warnings` (``strict=True`` refuses those too).
 
 >>> from .samples import sample_transport_document
 >>> doc = sample_transport_document()
->>> doc.port_of_loading, doc.port_of_discharge, doc.bill_kind.name, len(doc.hash())
-('CNSZX', 'NLRTM', 'TO_ORDER', 32)
->>> TransportDocument.from_json({**doc.to_json(), "portOfLoading": "NLRT"})
+>>> doc.reference, doc.port_of_loading, doc.port_of_discharge, doc.bill_kind.name, len(doc.hash())
+('MAEU245601234', 'CNSZX', 'NLRTM', 'TO_ORDER', 32)
+>>> [str(code) for code in doc.party_codes("issuingParty")]
+['SMDG:BAL', 'GLEIF:9845PCCARRIER0000041']
+>>> doc.with_changes({"isToOrder": False})
 Traceback (most recent call last):
 ...
-portchain.errors.InputError: transportDocument.portOfLoading: 'NLRT' is not a UN/LOCODE
+portchain.errors.InputError: transportDocument.documentParties.consignee: required when isToOrder is false
 """
 
 from __future__ import annotations
 
-import math
+import copy
+import json
+import os
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any
+from pathlib import Path
+from typing import Any, NoReturn
 
-from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+from .._files import atomic_write
+from ..errors import InputError
+from ..types import BillKind, PartyCode
+from ._fields import kind
+from .canonical import canonical_json, document_hash, parse_json_text
+from .dcsa_ebl import PARTY_ROLES, ROOT, bill_kind_of, check
 
-from ..types import BillKind
-from ._fields import (
-    ContainerNumber,
-    CountryCode,
-    HsCode,
-    IsoDate,
-    Loc,
-    PositiveInt,
-    UnLocode,
-    array,
-    checked_text,
-    kind,
-    one_of,
-    one_of_problem,
-    pattern,
-    problem,
-    problem_at,
-    text,
-)
-from ._record import Document, Record, record, validated
+__all__ = ["PARTY_ROLES", "TransportDocument"]
 
-__all__ = [
-    "CARRIER_CODE_LISTS",
-    "DOCUMENT_TYPES",
-    "FREIGHT_PAYMENT_TERMS",
-    "SEAL_SOURCES",
-    "VOLUME_UNITS",
-    "WEIGHT_UNITS",
-    "Address",
-    "CargoItem",
-    "Carrier",
-    "ConsignmentItem",
-    "IdentifyingCode",
-    "Measure",
-    "OuterPackaging",
-    "Party",
-    "Seal",
-    "TransportDocument",
-    "UtilizedTransportEquipment",
-    "Vessel",
-    "imo_check_digit",
-]
-
-DOCUMENT_TYPES = {"BOL": "bill of lading", "SWB": "sea waybill"}
-FREIGHT_PAYMENT_TERMS = {"PRE": "prepaid", "COL": "collect"}
-CARRIER_CODE_LISTS = {"SMDG": "SMDG liner code", "NMFTA": "NMFTA SCAC"}
-WEIGHT_UNITS = {"KGM": "kilograms", "LBR": "pounds"}
-VOLUME_UNITS = {"MTQ": "cubic metres", "FTQ": "cubic feet"}
-SEAL_SOURCES = {"CAR": "carrier", "SHI": "shipper", "PHY": "phytosanitary", "VET": "veterinary", "CUS": "customs"}
+_MAX_LISTED = 10  # problems listed in one error message
+_CHANGE_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\d+\])*")
+_CHANGE_PART = re.compile(r"([A-Za-z_]\w*)|\[(\d+)\]")
+_NOTIFY = re.compile(r"notifyParties(?:\[(\d)\])?")
 
 
-def imo_check_digit(number: str) -> int:
-    """The IMO ship number check digit of the first six digits: sum of digit * (7..2), last digit.
-
-    >>> imo_check_digit("9778791")
-    1
-    """
-    return sum(int(d) * w for d, w in zip(number[:6], range(7, 1, -1), strict=False)) % 10
+def _message(problems: tuple[str, ...]) -> str:
+    listed = "; ".join(problems[:_MAX_LISTED])
+    more = len(problems) - _MAX_LISTED
+    return f"{listed}; and {more} more" if more > 0 else listed
 
 
-def _imo_number(value: Any) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{7}", value):
-        raise problem(f"{value!r} is not an IMO number (7 digits)")
-    expected = imo_check_digit(value)
-    if int(value[6]) != expected:
-        raise problem(f"{value!r} has a wrong IMO check digit (expected {expected})")
-    return value
+def _json_object(data: Any, root: str) -> dict[str, Any]:
+    """A private deep copy of ``data`` (a dict, or JSON text) as a JSON object."""
+    if isinstance(data, TransportDocument):
+        return data.to_json()
+    if isinstance(data, (str, bytes, bytearray, memoryview)):
+        data = parse_json_text(data, root)
+    elif isinstance(data, Mapping):
+        data = copy.deepcopy(dict(data))
+    if not isinstance(data, dict):
+        raise InputError(f"{root}: expected a JSON object, got {kind(data)}")
+    return data
 
 
-def _boolean(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise problem(f"expected true or false, got {value!r}")
-    return value
+def _optional_text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
-def _positive_number(value: Any) -> int | float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise problem(f"expected a positive number, got {value!r}")
-    return value
+def _canonical(data: dict[str, Any], root: str) -> bytes:
+    """The canonical JSON of ``data``; what JSON cannot hold (NaN, non-string keys ...) is refused by its path."""
+    try:
+        return canonical_json(data)
+    except InputError as exc:
+        text = str(exc)
+        raise InputError(root + text[1:] if text.startswith("$") else f"{root}: {text}") from None
 
 
-@record
-class Address(Record):
-    """A structured postal address (DCSA ``Address``)."""
+class TransportDocument:
+    """A DCSA eBL 3.0 transport document: a bill of lading (``BOL``) or sea waybill (``SWB``), as DCSA's
+    ``TransportDocument`` JSON.
 
-    street: Annotated[str | None, text(70)] = None
-    street_number: Annotated[str | None, text(50)] = None
-    floor: Annotated[str | None, text(50)] = None
-    post_code: Annotated[str | None, text(10)] = None
-    po_box: Annotated[str | None, text(20), Field(alias="POBox")] = None
-    city: Annotated[str, text(35)]
-    state_region: Annotated[str | None, text(65)] = None
-    country_code: CountryCode
-
-
-def _address(value: Any) -> Address | str:
-    """A structured address (object) or a free-text one (string)."""
-    if isinstance(value, (Mapping, Address)):
-        return validated(Address, value)
-    if isinstance(value, str):
-        return checked_text(value, 250)
-    raise problem(f"expected an address object or string, got {kind(value)}")
-
-
-@record
-class IdentifyingCode(Record):
-    """A party's code in some code list, e.g. ``codeListProvider="EU", partyCode="NL812345678"`` (an EORI)."""
-
-    code_list_provider: Annotated[str, text(100)]
-    party_code: Annotated[str, text(150)]
-    code_list_name: Annotated[str | None, text(100)] = None
-
-
-@record
-class Party(Record):
-    """Shipper, consignee or notify party: a name, an address (structured or free text) and identifying codes."""
-
-    party_name: Annotated[str, text(70)]
-    address: Annotated[Address | str | None, BeforeValidator(_address)] = None
-    identifying_codes: Annotated[tuple[IdentifyingCode, ...], array()] = ()
-
-
-@record
-class Carrier(Record):
-    """The issuing carrier: its SMDG liner code (3 characters, e.g. MSK) or NMFTA SCAC (2-4 letters, e.g. MAEU)."""
-
-    carrier_code: Annotated[str, text(4)]
-    carrier_code_list_provider: Annotated[str, one_of(CARRIER_CODE_LISTS)]
-    party_name: Annotated[str, text(70)]
-
-    @model_validator(mode="after")
-    def _code_fits_its_list(self) -> Carrier:
-        code, provider = self.carrier_code, self.carrier_code_list_provider
-        regex, what = (r"[A-Z0-9]{3}", "3 letters or digits") if provider == "SMDG" else (r"[A-Z]{2,4}", "2-4 letters")
-        if not re.fullmatch(regex, code):
-            raise problem_at(("carrierCode",), f"{code!r} is not an {CARRIER_CODE_LISTS[provider]} ({what})", code)
-        return self
-
-
-@record
-class Vessel(Record):
-    """The vessel and the carrier's export voyage number."""
-
-    vessel_name: Annotated[str, text(50)]
-    vessel_imo_number: Annotated[str, BeforeValidator(_imo_number), Field(alias="vesselIMONumber")]
-    carrier_export_voyage_number: Annotated[str, text(50)]
-
-
-@record
-class Measure(Record):
-    """A weight (``KGM``/``LBR``) or volume (``MTQ``/``FTQ``)."""
-
-    value: Annotated[int | float, BeforeValidator(_positive_number)]
-    unit: Annotated[str, text(3)]
-
-
-def _unit_in(units: dict[str, str]) -> AfterValidator:
-    """A measure whose unit is one of ``units`` (a weight or a volume)."""
-
-    def check(measure: Measure) -> Measure:
-        wrong = one_of_problem(measure.unit, units)
-        if wrong:
-            raise problem_at(("unit",), wrong, measure.unit)
-        return measure
-
-    return AfterValidator(check)
-
-
-Weight = Annotated[Measure, _unit_in(WEIGHT_UNITS)]
-Volume = Annotated[Measure, _unit_in(VOLUME_UNITS)]
-
-
-@record
-class OuterPackaging(Record):
-    """How the goods in a cargo item are packed, e.g. 960 cartons (UN/ECE Rec. 21 code ``CT``)."""
-
-    package_code: Annotated[str | None, pattern(r"[A-Z0-9]{2}", "a 2-character package code")] = None
-    number_of_packages: PositiveInt
-    description: Annotated[str, text(100)]
-
-
-@record
-class CargoItem(Record):
-    """The part of a consignment item packed in one container."""
-
-    equipment_reference: Annotated[str, text(11)]
-    cargo_gross_weight: Weight
-    cargo_gross_volume: Volume | None = None
-    outer_packaging: OuterPackaging | None = None
-
-
-@record
-class ConsignmentItem(Record):
-    """One kind of goods: description, HS codes and the cargo items (per container) carrying it."""
-
-    carrier_booking_reference: Annotated[str | None, text(35)] = None
-    description_of_goods: Annotated[tuple[Annotated[str, text(5000)], ...], array(min_items=1)]
-    hs_codes: Annotated[tuple[HsCode, ...], array(min_items=1), Field(alias="HSCodes")]
-    cargo_items: Annotated[tuple[CargoItem, ...], array(min_items=1)]
-
-
-@record
-class Seal(Record):
-    """A seal on a container and who applied it (CAR, SHI, PHY, VET, CUS)."""
-
-    number: Annotated[str, text(15)]
-    source: Annotated[str | None, one_of(SEAL_SOURCES)] = None
-
-
-@record
-class UtilizedTransportEquipment(Record):
-    """A container: its ISO 6346 number (check digit verified), ISO size/type code and seals."""
-
-    equipment_reference: ContainerNumber
-    iso_equipment_code: Annotated[
-        str | None,
-        pattern(r"[0-9A-Z]{4}", "an ISO 6346 size/type code such as 45G1"),
-        Field(alias="ISOEquipmentCode"),
-    ] = None
-    seals: Annotated[tuple[Seal, ...], array(min_items=1)]
-
-
-@record
-class TransportDocument(Document):
-    """A DCSA eBL 3.0 transport document: a bill of lading (``BOL``) or sea waybill (``SWB``).
-
-    Immutable and validated on construction (from Python or from JSON); :meth:`to_json` writes DCSA-style JSON
-    with camelCase keys, and :meth:`hash` is what the chain stores. Nested lists are tuples; dates are ISO
-    strings (``datetime.date`` is accepted and converted).
+    Read with :meth:`from_json` (a dict or JSON text) or :meth:`load` (a file); either validates against DCSA's
+    schema and prose rules and raises :class:`~portchain.errors.InputError` listing each problem as ``path:
+    problem``. Immutable: :meth:`to_json` returns a fresh copy of the JSON read, and :meth:`with_changes` makes a
+    changed (re-validated) copy. Equal documents have the same canonical JSON, so the same :meth:`hash`.
     """
 
-    transport_document_reference: Annotated[str, text(20)]
-    transport_document_type_code: Annotated[str, one_of(DOCUMENT_TYPES)]
-    is_to_order: Annotated[bool, BeforeValidator(_boolean)]
-    shipper: Party
-    consignee: Party | None = None
-    notify_parties: Annotated[tuple[Party, ...], array()] = ()
-    carrier: Carrier
-    vessel: Vessel
-    place_of_receipt: UnLocode | None = None
-    port_of_loading: UnLocode
-    port_of_discharge: UnLocode
-    place_of_delivery: UnLocode | None = None
-    consignment_items: Annotated[tuple[ConsignmentItem, ...], array(min_items=1)]
-    utilized_transport_equipments: Annotated[tuple[UtilizedTransportEquipment, ...], array(min_items=1)]
-    freight_payment_term_code: Annotated[str, one_of(FREIGHT_PAYMENT_TERMS)]
-    issue_date: IsoDate
-    shipped_on_board_date: IsoDate | None = None
+    __slots__ = ("_canonical", "_data", "_warnings")
+    _data: dict[str, Any]
+    _canonical: bytes
+    _warnings: tuple[str, ...]
 
-    @model_validator(mode="after")
-    def _consistent(self) -> TransportDocument:
-        if self.transport_document_type_code == "SWB" and self.is_to_order:
-            raise problem_at(("isToOrder",), "a sea waybill (SWB) cannot be to order", True)
-        if not self.is_to_order and self.consignee is None:
-            raise problem_at(("consignee",), "required unless isToOrder is true", None)
-        containers: set[str] = set()
-        for i, equipment in enumerate(self.utilized_transport_equipments):
-            reference = equipment.equipment_reference
-            if reference in containers:
-                where: Loc = ("utilizedTransportEquipments", i, "equipmentReference")
-                raise problem_at(where, f"{reference!r} is listed twice", reference)
-            containers.add(reference)
-        for i, item in enumerate(self.consignment_items):
-            for j, cargo in enumerate(item.cargo_items):
-                if cargo.equipment_reference not in containers:
-                    where = ("consignmentItems", i, "cargoItems", j, "equipmentReference")
-                    message = f"{cargo.equipment_reference!r} is not in utilizedTransportEquipments"
-                    raise problem_at(where, message, cargo.equipment_reference)
-        return self
+    def __init__(self, data: Any, path: str = "", *, strict: bool = False) -> None:
+        root = path or ROOT
+        document = _json_object(data, root)
+        canonical = _canonical(document, root)
+        checked = check(document, root)
+        if checked.problems:
+            raise InputError(_message(checked.problems))
+        if strict and checked.warnings:
+            raise InputError(_message(checked.warnings))
+        object.__setattr__(self, "_data", document)
+        object.__setattr__(self, "_canonical", canonical)
+        object.__setattr__(self, "_warnings", checked.warnings)
+
+    # -- reading and writing ---------------------------------------------------------------------------------------
+
+    @classmethod
+    def from_json(cls, data: Any, path: str = "", *, strict: bool = False) -> TransportDocument:
+        """Read a DCSA transport document: a dict, or JSON text as ``str``/``bytes`` (parsed strictly: no duplicate
+        keys, no NaN). Errors start with ``path`` (default ``transportDocument``); ``strict`` refuses
+        :attr:`warnings` too."""
+        return cls(data, path, strict=strict)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], *, strict: bool = False) -> TransportDocument:
+        """Read a JSON file; errors name the file (``bl.json: transportDocument.isToOrder: ...``)."""
+        return cls(Path(path).read_bytes(), f"{Path(path).name}: {ROOT}", strict=strict)
+
+    def dump(self, path: str | os.PathLike[str]) -> Path:
+        """Write indented JSON (UTF-8) to ``path``; the hash does not depend on the layout."""
+        text = json.dumps(self._data, indent=2, ensure_ascii=False) + "\n"
+        target = Path(path)
+        atomic_write(target, text.encode("utf-8"))
+        return target
+
+    def to_json(self) -> dict[str, Any]:
+        """The document's JSON, as read (a fresh deep copy)."""
+        return copy.deepcopy(self._data)
+
+    def canonical(self) -> bytes:
+        """The canonical JSON (RFC 8785) whose hash goes on chain."""
+        return self._canonical
+
+    def hash(self, algorithm: str = "keccak256") -> bytes:
+        """The 32-byte document hash: keccak256 (what the chain stores) or sha256 of :meth:`canonical`; the same as
+        :func:`~portchain.documents.document_hash` of the JSON."""
+        return document_hash(self._data, algorithm)
+
+    def with_changes(self, changes: Mapping[str, Any], *, strict: bool = False) -> TransportDocument:
+        """A copy with fields set, validated again. Keys are field paths: a top-level key, or a dotted path with
+        array indexes (``"documentParties.consignee"``, ``"consignmentItems[0].HSCodes"``); a value of None
+        removes the field (or array item). Missing objects on the way are created."""
+        data = self.to_json()
+        for path, value in changes.items():
+            _change(data, path, value)
+        return TransportDocument(data, strict=strict)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What DCSA recommends that this document does not do (``path: advice``), e.g. a container number in ISO
+        6346 shape with a wrong check digit; empty for a clean document."""
+        return self._warnings
+
+    # -- what the SDK reads ----------------------------------------------------------------------------------------
+
+    @property
+    def reference(self) -> str:
+        """``transportDocumentReference``: the carrier's number of the document."""
+        return str(self._data["transportDocumentReference"])
+
+    @property
+    def type_code(self) -> str:
+        """``transportDocumentTypeCode``: ``BOL`` (bill of lading) or ``SWB`` (sea waybill)."""
+        return str(self._data["transportDocumentTypeCode"])
+
+    @property
+    def is_to_order(self) -> bool:
+        """``isToOrder``: a negotiable bill, made out to order."""
+        return bool(self._data["isToOrder"])
+
+    @property
+    def is_electronic(self) -> bool:
+        """``isElectronic``."""
+        return bool(self._data["isElectronic"])
 
     @property
     def bill_kind(self) -> BillKind:
         """The on-chain bill kind: to-order bill, straight bill, or sea waybill."""
-        if self.transport_document_type_code == "SWB":
-            return BillKind.SEA_WAYBILL
-        return BillKind.TO_ORDER if self.is_to_order else BillKind.STRAIGHT
+        return bill_kind_of(self._data)
+
+    @property
+    def status(self) -> str:
+        """``transportDocumentStatus``, e.g. ``DRAFT`` or ``ISSUED``."""
+        return str(self._data["transportDocumentStatus"])
+
+    @property
+    def carrier_code(self) -> str:
+        """``carrierCode``: the issuing carrier's SMDG liner code or NMFTA SCAC."""
+        return str(self._data["carrierCode"])
+
+    @property
+    def carrier_code_list_provider(self) -> str:
+        """``carrierCodeListProvider``: ``SMDG`` or ``NMFTA``."""
+        return str(self._data["carrierCodeListProvider"])
+
+    @property
+    def issue_date(self) -> str | None:
+        """``issueDate`` (``YYYY-MM-DD``), if given."""
+        return _optional_text(self._data.get("issueDate"))
+
+    @property
+    def shipped_on_board_date(self) -> str | None:
+        """``shippedOnBoardDate`` (``YYYY-MM-DD``), if given."""
+        return _optional_text(self._data.get("shippedOnBoardDate"))
+
+    @property
+    def port_of_loading(self) -> str | None:
+        """The UN/LOCODE of ``transports.portOfLoading``, if it gives one."""
+        return _optional_text(self._data["transports"]["portOfLoading"].get("UNLocationCode"))
+
+    @property
+    def port_of_discharge(self) -> str | None:
+        """The UN/LOCODE of ``transports.portOfDischarge``, if it gives one."""
+        return _optional_text(self._data["transports"]["portOfDischarge"].get("UNLocationCode"))
+
+    @property
+    def equipment_references(self) -> tuple[str, ...]:
+        """The containers (``utilizedTransportEquipments[].equipment.equipmentReference``), in document order."""
+        return tuple(e["equipment"]["equipmentReference"] for e in self._data["utilizedTransportEquipments"])
+
+    def party(self, role: str) -> dict[str, Any] | None:
+        """The party in ``documentParties`` of ``role`` (a copy of its JSON object), or None when the document names
+        none: one of :data:`PARTY_ROLES` (``shipper``, ``consignee``, ``endorsee``, ``issuingParty`` ...), or
+        ``notifyParties`` for the first notify party (``notifyParties[1]``, ``notifyParties[2]`` for the others)."""
+        parties = self._data["documentParties"]
+        notify = _NOTIFY.fullmatch(role)
+        if notify:
+            index = int(notify.group(1) or 0)
+            listed = parties.get("notifyParties", [])
+            return copy.deepcopy(listed[index]) if index < len(listed) else None
+        if role not in PARTY_ROLES:
+            raise InputError(f"unknown party role {role!r}; use one of {', '.join(PARTY_ROLES)} or notifyParties[i]")
+        found = parties.get(role)
+        return copy.deepcopy(found) if found is not None else None
+
+    def party_codes(self, role: str) -> tuple[PartyCode, ...]:
+        """The codes that identify the party of ``role`` (see :meth:`party`), in document order and once each: its
+        ``identifyingCodes`` as ``PartyCode(codeListProvider, partyCode)`` and its ``taxLegalReferences`` as
+        ``PartyCode("<countryCode>-<type>", value)``; for ``issuingParty`` the carrier's own code
+        (``carrierCodeListProvider``, ``carrierCode``) first. Blank codes are left out; no party, no codes."""
+        party = self.party(role) or {}
+        pairs: list[tuple[str, str]] = []
+        if role == "issuingParty":
+            pairs.append((self.carrier_code_list_provider, self.carrier_code))
+        pairs += [(code["codeListProvider"], code["partyCode"]) for code in party.get("identifyingCodes", [])]
+        pairs += [(f"{ref['countryCode']}-{ref['type']}", ref["value"]) for ref in party.get("taxLegalReferences", [])]
+        usable = (PartyCode(provider, code) for provider, code in pairs if provider.strip() and code.strip())
+        return tuple(dict.fromkeys(usable))
+
+    # -- value semantics -------------------------------------------------------------------------------------------
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TransportDocument):
+            return NotImplemented
+        return self._canonical == other._canonical
+
+    def __hash__(self) -> int:
+        return hash(self._canonical)
+
+    def __repr__(self) -> str:
+        order = "to order" if self.is_to_order else "not to order"
+        return f"<TransportDocument {self.reference}: {self.type_code}, {order}, {self.status}>"
+
+    def __setattr__(self, name: str, value: Any) -> NoReturn:
+        raise AttributeError(f"TransportDocument is immutable; use with_changes() (setting {name!r})")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise AttributeError(f"TransportDocument is immutable; use with_changes() (deleting {name!r})")
+
+    def __copy__(self) -> TransportDocument:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> TransportDocument:
+        return self
+
+    def __reduce__(self) -> tuple[type[TransportDocument], tuple[dict[str, Any]]]:
+        return (TransportDocument, (self._data,))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# with_changes: setting a field by its path
+# --------------------------------------------------------------------------------------------------------------
+
+
+def _change(data: dict[str, Any], path: Any, value: Any) -> None:
+    """Set (or, for None, remove) the field at ``path`` in ``data``."""
+    if not isinstance(path, str) or not _CHANGE_PATH.fullmatch(path):
+        raise InputError(
+            f"change {path!r}: not a field path such as 'isToOrder', 'documentParties.consignee' or "
+            "'consignmentItems[0].HSCodes'"
+        )
+    parts: list[str | int] = [key or int(index) for key, index in _CHANGE_PART.findall(path)]
+    node: Any = data
+    for depth, part in enumerate(parts[:-1]):
+        node = _step(node, part, isinstance(parts[depth + 1], str), path)
+    _put(node, parts[-1], value, path)
+
+
+def _step(node: Any, part: str | int, into_object: bool, path: str) -> Any:
+    """The value at ``part`` of ``node``; a missing object member on the way is created when an object goes there."""
+    if isinstance(part, str) and isinstance(node, dict):
+        if part not in node and into_object:
+            node[part] = {}
+        if part in node:
+            return node[part]
+    elif isinstance(part, int) and isinstance(node, list) and part < len(node):
+        return node[part]
+    raise InputError(f"change {path!r}: the document has no {part!r} there")
+
+
+def _put(node: Any, part: str | int, value: Any, path: str) -> None:
+    if isinstance(part, str) and isinstance(node, dict):
+        if value is None:
+            node.pop(part, None)
+        else:
+            node[part] = copy.deepcopy(value)
+    elif isinstance(part, int) and isinstance(node, list) and part <= len(node):
+        if value is None:
+            del node[part : part + 1]
+        elif part == len(node):
+            node.append(copy.deepcopy(value))
+        else:
+            node[part] = copy.deepcopy(value)
+    else:
+        raise InputError(f"change {path!r}: the document has no {part!r} there")
