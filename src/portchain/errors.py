@@ -161,7 +161,9 @@ class DocumentPartyMismatchError(DocumentContradictionError):
     def __init__(self, role: str, path: str, document_orgs: tuple[int, ...], expected_org: int, why: str) -> None:
         self.role, self.document_orgs, self.expected_org = role, document_orgs, expected_org
         named = " and ".join(f"organisation {org}" for org in document_orgs)
-        super().__init__(path, f"its codes name {named}, {why}")
+        message = f"its codes name {named}, {why}" if document_orgs else (
+            f"the document names no {role}, but organisation {expected_org} was given")
+        super().__init__(path, message)
 
 
 class UnregisteredDocumentPartyError(DocumentContradictionError):

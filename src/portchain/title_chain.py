@@ -154,11 +154,14 @@ def entry_checksum(entry: Mapping[str, Any]) -> str:
 class ChainVerification:
     """What :func:`verify_chain` found. ``problems`` name the entry (``entry 3 (TRANSFER): ...``) or the export;
     ``verified`` counts the entries that passed every check; ``actions_after_export`` counts title actions recorded
-    on chain after the export's block (the export is a snapshot: it may be behind without being wrong)."""
+    on chain after the export's block (the export is a snapshot: it may be behind without being wrong);
+    ``unchecked`` names what the export states that could not be checked (a document checksum, without the
+    document)."""
 
     verified: int
     problems: list[str] = field(default_factory=list)
     actions_after_export: int = 0
+    unchecked: list[str] = field(default_factory=list)  # what the export states that could not be checked
 
     @property
     def ok(self) -> bool:
@@ -590,6 +593,7 @@ class _Verifier:
         self.exported = exported
         self.entries: list[Mapping[str, Any]] = list(exported["entries"])
         self.problems: list[str] = []
+        self.unchecked: list[str] = []
         self.failed: set[int] = set()
         self.bill = bytes.fromhex(str(exported["bill"])[2:])
 
@@ -621,11 +625,15 @@ class _Verifier:
             self.problem(None, f"exportedAtBlock {at} is beyond the chain's head {_value(header, 'head')}")
         events = _bill_events(layer, bol, self.bill, status.draft_block)
         self._check_document_hash(events, status.carrier)
+        if document is not None:
+            self.problems.extend(bol.check_document(document, status))
+        elif "transportDocumentChecksum" in self.exported:
+            self.unchecked.append("transportDocumentChecksum: no transport document given to check it against")
         everything = _title_actions(events, status.carrier)
         actions = [a for a in everything if a.event.block_number <= at]
         self._check_entries(actions, registry)
         return ChainVerification(
-            len(self.entries) - len(self.failed), self.problems, len(everything) - len(actions)
+            len(self.entries) - len(self.failed), self.problems, len(everything) - len(actions), self.unchecked
         )
 
     # -- the export as a whole -------------------------------------------------------------------------------
@@ -735,8 +743,8 @@ class _Verifier:
                 batch.call(("contract", actor, block), registry, is_contract, (actor,), block)
             elif signers[index] is not None:
                 batch.call(("org", signers[index], block), registry, org_of, (signers[index],), block)
-            for party in _named_parties(entry):
-                batch.call(("name", party), registry, organisation, (party,))
+            for org, _name in _named_parties(entry):
+                batch.call(("name", org), registry, organisation, (org,))
         return batch.run()
 
     def _check_agreement(
@@ -756,8 +764,8 @@ class _Verifier:
         for key in sorted(set(expected) | set(stated)):
             if expected.get(key) != stated.get(key):
                 self.problem(index, f"{key} is {stated.get(key)!r}; the chain says {expected.get(key)!r}")
-        for party in _named_parties(entry):
-            self._check_name(index, party, _named_parties(entry)[party], results)
+        for org, name in _named_parties(entry):
+            self._check_name(index, org, name, results)
 
     def _check_name(self, index: int, org_id: int, name: str, results: Mapping[Hashable, Any]) -> None:
         found = results.get(("name", org_id))
@@ -794,15 +802,13 @@ def _without_names(transaction: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _named_parties(entry: Mapping[str, Any]) -> dict[int, str]:
-    named: dict[int, str] = {}
+def _named_parties(entry: Mapping[str, Any]) -> list[tuple[int, str]]:
+    """The (organisation, partyName) pairs an entry states: the actor's and the recipient's, each checked."""
+    named: list[tuple[int, str]] = []
     for role in ("actor", "recipient"):
         party = entry["transaction"].get(role)
-        if not isinstance(party, Mapping):
-            continue
-        name, org_id = party.get("partyName"), party.get("orgId")
-        if isinstance(name, str) and isinstance(org_id, int):
-            named[org_id] = name
+        if isinstance(party, Mapping) and isinstance(party.get("partyName"), str):
+            named.append((int(party["orgId"]), str(party["partyName"])))
     return named
 
 
@@ -823,38 +829,70 @@ _ENTRY: Mapping[str, type] = MappingProxyType({
 _TRANSACTION: Mapping[str, type] = MappingProxyType({
     "actionCode": str, "actor": dict, "actionDateTime": str, "auditReference": str,
 })
+# What else each object may hold: anything beyond is refused, so no unverified statement rides on a verified chain.
+_HEADER_OPTIONAL: Mapping[str, type] = MappingProxyType({"transportDocumentChecksum": str, "head": str})
+_NULLABLE = frozenset({"head"})  # null in an export with no entry yet
+_ENTRY_OPTIONAL: Mapping[str, type] = MappingProxyType({
+    "relayedEndorsement": dict, "transportDocumentChecksum": str, _PREVIOUS: str,
+})
+_TRANSACTION_OPTIONAL: Mapping[str, type] = MappingProxyType({"recipient": dict, "reasonCode": str, "comments": str})
+_PARTY: Mapping[str, type] = MappingProxyType({"orgId": int})
+_PARTY_OPTIONAL: Mapping[str, type] = MappingProxyType({"partyName": str, "identifyingCodes": list})
+_MAX_INT = 2**53 - 1  # the largest integer canonical JSON (and so a checksum) takes
 
 
-def _require(obj: Mapping[str, Any], fields: Mapping[str, type], path: str) -> None:
-    for key, kind in fields.items():
+def _require(
+    obj: Mapping[str, Any], fields: Mapping[str, type], path: str, optional: Mapping[str, type] | None = None
+) -> None:
+    """``obj`` holds every field of ``fields`` and may hold those of ``optional``, each of its type, and nothing
+    else; integers are non-negative and within canonical JSON's range."""
+    optional = optional or {}
+    unknown = sorted(str(key) for key in obj if key not in fields and key not in optional)
+    if unknown:
+        raise InputError(f"{path}.{unknown[0]}: not a field of an exported transfer chain")
+    for key, kind in {**fields, **optional}.items():
         if key not in obj:
-            raise InputError(f"{path}.{key}: missing")
+            if key in fields:
+                raise InputError(f"{path}.{key}: missing")
+            continue
         value = obj[key]
+        if value is None and key in _NULLABLE:
+            continue
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise InputError(f"{path}.{key}: expected {kind.__name__}, got {type(value).__name__}")
+        if isinstance(value, int) and not 0 <= value <= _MAX_INT:
+            raise InputError(f"{path}.{key}: {value} is out of range")
 
 
 def _check_shape(exported: Any) -> None:
     """Refuse a malformed export with :class:`InputError` naming the JSON path of the first fault."""
     if not isinstance(exported, Mapping):
         raise InputError(f"$: an exported transfer chain is a JSON object, got {type(exported).__name__}")
-    _require(exported, _HEADER, "$")
+    _require(exported, _HEADER, "$", _HEADER_OPTIONAL)
     for key in ("bill", "documentHash"):
         if not _HEX32.fullmatch(exported[key]):
             raise InputError(f"$.{key}: expected 0x and 64 hex digits")
     for index, entry in enumerate(exported["entries"]):
-        path = f"$.entries[{index}]"
-        if not isinstance(entry, Mapping):
-            raise InputError(f"{path}: expected object, got {type(entry).__name__}")
-        _require(entry, _ENTRY, path)
-        _require(entry["transaction"], _TRANSACTION, f"{path}.transaction")
-        if not isinstance(entry["transaction"]["actor"].get("orgId"), int):
-            raise InputError(f"{path}.transaction.actor.orgId: expected int")
-        if entry["authorisedBy"] not in _AUTHORISATIONS:
-            raise InputError(f"{path}.authorisedBy: expected one of {', '.join(_AUTHORISATIONS)}")
-        if not _SHA256.fullmatch(entry[_CHECKSUM]):
-            raise InputError(f"{path}.checksum: expected 64 lowercase hex digits")
-        _raw_bytes(entry["signedTransaction"], f"{path}.signedTransaction")
+        _check_entry_shape(entry, f"$.entries[{index}]")
+
+
+def _check_entry_shape(entry: Any, path: str) -> None:
+    if not isinstance(entry, Mapping):
+        raise InputError(f"{path}: expected object, got {type(entry).__name__}")
+    _require(entry, _ENTRY, path, _ENTRY_OPTIONAL)
+    _require(entry["transaction"], _TRANSACTION, f"{path}.transaction", _TRANSACTION_OPTIONAL)
+    for role in ("actor", "recipient"):
+        if role in entry["transaction"]:
+            _require(entry["transaction"][role], _PARTY, f"{path}.transaction.{role}", _PARTY_OPTIONAL)
+            if entry["transaction"][role]["orgId"] >= 2**32:
+                raise InputError(f"{path}.transaction.{role}.orgId: not an organisation id")
+    if entry["authorisedBy"] not in _AUTHORISATIONS:
+        raise InputError(f"{path}.authorisedBy: expected one of {', '.join(_AUTHORISATIONS)}")
+    if ("relayedEndorsement" in entry) != (entry["authorisedBy"] == RELAYED_ENDORSEMENT):
+        raise InputError(f"{path}.relayedEndorsement: given exactly when authorisedBy is {RELAYED_ENDORSEMENT}")
+    if not _SHA256.fullmatch(entry[_CHECKSUM]):
+        raise InputError(f"{path}.checksum: expected 64 lowercase hex digits")
+    _raw_bytes(entry["signedTransaction"], f"{path}.signedTransaction")
 
 
 def write_chain(exported: Mapping[str, Any], path: str | Path) -> None:

@@ -475,6 +475,12 @@ def optional_text_hash(text: str | None) -> bytes:
     return text_hash(text) if text and text.strip() else bytes(32)
 
 
+def _code_text(value: str) -> str:
+    """``value`` NFKC-normalised, without format characters (zero-width spaces, joiners) and trimmed."""
+    normal = unicodedata.normalize("NFKC", value)
+    return "".join(ch for ch in normal if unicodedata.category(ch) != "Cf").strip()
+
+
 @dataclass(frozen=True)
 class PartyCode:
     """A code that identifies an organisation in a code list: an ``identifyingCodes`` entry of a DCSA party
@@ -484,6 +490,8 @@ class PartyCode:
 
     >>> PartyCode("GLEIF", "529900T8BM49AURSDO55").hash().hex()[:16]
     '423af88a62bfe0ba'
+    >>> PartyCode("gleif", " 529900t8bm49aursdo55\u200b") == PartyCode("GLEIF", "529900T8BM49AURSDO55")
+    True
     >>> PartyCode("GLEIF", " ")
     Traceback (most recent call last):
     ...
@@ -495,10 +503,17 @@ class PartyCode:
 
     def __post_init__(self) -> None:
         for what, value in (("code list provider", self.provider), ("party code", self.code)):
-            if not isinstance(value, str) or not value.strip():
+            if not isinstance(value, str) or not _code_text(value):
                 raise InputError(f"{what} must not be empty")
             if len(value) > 150:
                 raise InputError(f"{what} is longer than 150 characters")
+        # One code, one key: a look-alike (case, surrounding or invisible characters, compatibility forms) is the
+        # same code, so it can neither dodge the organisation registered for it nor be registered twice. W3C DIDs
+        # keep their case (their method-specific part is case-sensitive).
+        provider = _code_text(self.provider).upper()
+        code = _code_text(self.code)
+        object.__setattr__(self, "provider", provider)
+        object.__setattr__(self, "code", code if provider == "W3C" else code.upper())
 
     def hash(self) -> bytes:
         """``keccak256(abi.encode(provider, code))``: the key the registry maps to the organisation."""

@@ -89,7 +89,7 @@ def test_draft_from_a_dcsa_document_and_its_refusals(suite_cli, parties, tmp_pat
     assert code == 0 and json.loads(out)["verified"] is True
     changed = sample_transport_document({"transportDocumentReference": "MAEU245601235"}).dump(tmp_path / "x.json")
     code, out, _ = run("bol", "verify", str(changed), drafted["id"])
-    assert code == 1 and out.startswith("not verified: no bill given matches document 0x")
+    assert code == 1 and out.startswith(f"not verified: bill {drafted['id']}: transportDocument: its hash 0x")
     waybill = sample_transport_document({
         "transportDocumentReference": "MAEU245601299", "transportDocumentTypeCode": "SWB", "isToOrder": False,
         "documentParties.consignee": sample_consignee_party(),

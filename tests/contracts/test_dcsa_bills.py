@@ -143,3 +143,62 @@ def test_the_hash_only_path_takes_the_kind_and_parties_as_given(port, parties) -
     assert port.bol.status(bill).kind == BillKind.STRAIGHT
     with pytest.raises(errors.InputError, match="draft_from_hash takes a document hash"):
         port.bol.draft_from_hash(document, "to-order", shipper=shipper.org_id, sender=carrier.account)
+
+
+@pytest.mark.parametrize("variant", ["9845PCSHIPPER0000097 ", "9845pcshipper0000097", "\u200b9845PCSHIPPER0000097"])
+def test_a_look_alike_code_is_the_same_code(port, parties, variant) -> None:  # type: ignore[no-untyped-def]
+    carrier, shipper, bank = parties[Role.CARRIER], parties[Role.SHIPPER], parties[Role.BANK]
+    document = sample_transport_document()
+    party = {**document.to_json()["documentParties"]["shipper"],
+             "identifyingCodes": [{"codeListProvider": "GLEIF", "partyCode": variant}]}
+    look_alike = document.with_changes({"documentParties.shipper": party})
+    with pytest.raises(errors.DocumentPartyMismatchError) as refused:
+        port.bol.draft(look_alike, shipper=bank.org_id, sender=carrier.account)
+    assert refused.value.document_orgs == (shipper.org_id,)
+    assert port.bol.parties_of(look_alike, carrier=carrier.org_id).shipper == shipper.org_id
+
+
+def test_a_to_order_document_with_a_consignee_is_made_out_to_its_order(port, parties) -> None:  # type: ignore[no-untyped-def]
+    carrier, consignee = parties[Role.CARRIER], parties[Role.CONSIGNEE]
+    document = sample_transport_document({"documentParties.consignee": sample_consignee_party()})
+    terms = port.bol.parties_of(document, carrier=carrier.org_id)
+    assert (terms.kind, terms.consignee) == (BillKind.TO_ORDER, consignee.org_id)
+    with pytest.raises(errors.DocumentPartyMismatchError) as refused:
+        port.bol.parties_of(sample_transport_document(), carrier=carrier.org_id, consignee=consignee.org_id)
+    assert str(refused.value) == (
+        "transportDocument.documentParties.endorsee: the document names no endorsee, but organisation "
+        f"{consignee.org_id} was given"
+    )
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"isElectronic": False}, "transportDocument.isElectronic: a paper bill (isElectronic false) is not drafted as an "
+                              "electronic one: the title would exist twice"),
+    ({"transportDocumentStatus": "VOIDED"}, "transportDocument.transportDocumentStatus: a VOIDED document is not "
+                                           "drafted as a bill (only DRAFT, APPROVED, ISSUED)"),
+])
+def test_a_paper_or_finished_document_is_not_drafted(port, parties, changes, message) -> None:  # type: ignore[no-untyped-def]
+    carrier = parties[Role.CARRIER]
+    before = _nonce(port, carrier.account)
+    with pytest.raises(errors.DocumentContradictionError) as refused:
+        port.bol.draft(sample_transport_document(changes), sender=carrier.account)
+    assert str(refused.value) == message
+    assert _nonce(port, carrier.account) == before
+
+
+def test_a_bill_of_another_carrier_or_other_terms_does_not_verify_against_the_document(  # type: ignore[no-untyped-def]
+    port, parties, admin
+) -> None:
+    carrier, shipper = parties[Role.CARRIER], parties[Role.SHIPPER]
+    document = sample_transport_document()
+    good = port.bol.draft(document, sender=carrier.account)
+    assert port.bol.check_document(document, good) == []
+    rival = onboard(port, admin, "SG", Role.CARRIER)
+    rogue = port.bol.draft_from_hash(document.hash(), "to-order", shipper=shipper.org_id, sender=rival.account)
+    assert verify(document, port.bol.status(rogue))  # the hash alone binds
+    assert port.bol.check_document(document, rogue) == [
+        f"transportDocument.documentParties.issuingParty: its codes name organisation {carrier.org_id}, "
+        "not the drafting carrier"
+    ]
+    assert port.bol.check_document(document.with_changes({"transportDocumentReference": "X"}), good)[0].startswith(
+        "transportDocument: its hash 0x")

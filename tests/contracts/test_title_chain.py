@@ -251,11 +251,70 @@ def test_a_false_party_name_fails(port, cast, parties, honest) -> None:  # type:
 
 
 def test_another_document_fails(port, honest) -> None:  # type: ignore[no-untyped-def]
-    other = {**sample_transport_document().to_json(), "transportDocumentReference": "OTHER-REF-1"}
+    other = sample_transport_document({"transportDocumentReference": "OTHER-REF-1"})
     problems = verify_chain(port, honest, document=other).problems
     assert problems == [
         "the document given does not hash to documentHash",
         "the document given does not match transportDocumentChecksum",
+        f"transportDocument: its hash 0x{other.hash().hex()} is not the one bill {honest['bill']} binds to carrier "
+        f"{port.bol.status(honest['bill']).carrier}",
+    ]
+
+
+def test_a_bill_whose_terms_contradict_its_document_does_not_verify(port, cast) -> None:  # type: ignore[no-untyped-def]
+    # drafted from the document's hash alone with a kind and a shipper the document does not give
+    document = sample_transport_document()
+    receipt = port.bol._send(cast.carrier.account, "draft", document.hash(), BillKind.STRAIGHT, cast.bank.org_id,
+                             cast.consignee.org_id)
+    (event,) = port.bol.events(receipt, "BillDrafted")
+    bill = bytes(event.args["id"])
+    exported = export_chain(port, bill)
+    result = verify_chain(port, exported, document=document)
+    assert result.problems == [
+        "transportDocument.transportDocumentTypeCode: the bill's kind follows its document: the document is a "
+        "to-order, not a straight"
+    ]
+    assert port.bol.check_document(document, bill) == result.problems
+
+
+def test_a_document_checksum_without_its_document_is_reported_unchecked(port, honest) -> None:  # type: ignore[no-untyped-def]
+    result = verify_chain(port, honest)
+    assert result.ok and result.unchecked == [
+        "transportDocumentChecksum: no transport document given to check it against"]
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda x: x.update(currentHolder=5), r"^\$\.currentHolder: not a field of an exported transfer chain$"),
+    (lambda x: x["entries"][1].update(note="title passed"), r"^\$\.entries\[1\]\.note: not a field"),
+    (lambda x: x["entries"][1].update(relayedEndorsement={}),
+     r"^\$\.entries\[1\]\.relayedEndorsement: given exactly when authorisedBy is RELAYED_ENDORSEMENT$"),
+    (lambda x: x["entries"][1]["transaction"].update(recipient="bank"),
+     r"^\$\.entries\[1\]\.transaction\.recipient: expected dict, got str$"),
+    (lambda x: x["entries"][1]["transaction"]["actor"].update(partyName=None),
+     r"^\$\.entries\[1\]\.transaction\.actor\.partyName: expected str, got NoneType$"),
+    (lambda x: x["entries"][1]["transaction"]["actor"].update(orgId=2**40),
+     r"^\$\.entries\[1\]\.transaction\.actor\.orgId: not an organisation id$"),
+    (lambda x: x["entries"][1]["transaction"]["actor"].update(orgId=-1),
+     r"^\$\.entries\[1\]\.transaction\.actor\.orgId: -1 is out of range$"),
+    (lambda x: x["entries"][2].update(blockNumber=2**60), r"^\$\.entries\[2\]\.blockNumber: \d+ is out of range$"),
+])
+def test_an_export_holding_more_or_other_than_it_may_is_refused(port, honest, change, message) -> None:  # type: ignore[no-untyped-def]
+    forged = copy.deepcopy(honest)
+    change(forged)
+    with pytest.raises(InputError, match=message):
+        verify_chain(port, forged)
+
+
+def test_both_names_of_an_entry_are_checked(port, cast, parties, admin) -> None:  # type: ignore[no-untyped-def]
+    bill = issued(port, cast)
+    port.bol.transfer(bill, cast.bank.org_id, sender=cast.shipper.account)
+    exported = export_chain(port, bill, party_names=names(parties))
+    transfer = exported["entries"][1]["transaction"]
+    transfer["recipient"]["partyName"] = transfer["actor"]["partyName"]  # the shipper's name for the bank
+    problems = verify_chain(port, rechain(exported)).problems
+    assert problems == [
+        f"entry 1 (TRANSFER): partyName {cast.shipper.spec.name!r} is not the name the registry holds for "
+        f"organisation {cast.bank.org_id}"
     ]
 
 

@@ -886,3 +886,21 @@ def test_sample_is_deep_copy_safe() -> None:
     before = copy.deepcopy(data)
     TransportDocument.from_json(data)
     assert data == before
+
+
+def test_an_object_made_only_of_alternatives_is_closed_too() -> None:
+    from portchain.documents.dcsa_ebl import published_examples
+
+    published = published_examples()["regularSTDExample"]
+    with pytest.raises(InputError, match=r"transportDocument\.invoicePayableAt: Additional properties are not allowed"):
+        TransportDocument.from_json({**published, "invoicePayableAt": {"UNLocationCode": "DKAAR", "zzz": 1}})
+
+
+def test_a_document_cannot_be_changed_through_its_pickled_state() -> None:
+    import pickle
+
+    document = sample_transport_document()
+    _, (state,) = document.__reduce__()
+    state["isToOrder"] = False
+    assert document.bill_kind is BillKind.TO_ORDER and document.hash() == document_hash(document.to_json())
+    assert pickle.loads(pickle.dumps(document)) == document

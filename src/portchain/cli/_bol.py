@@ -99,24 +99,27 @@ def _history(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace) -> int:
     """Is this DCSA document (as exchanged, byte for byte in meaning) the one a bill on the chain was drafted from?"""
-    from ..documents import verify
-
     document = _transport_document(args.document)
     with connect_persistent(args) as port:
         if args.bill is not None:
             candidates = [port.bol.resolve(args.bill)]
         else:
             candidates = [bill for bill, _ in port.bol.bills_drafted_from(document)]
-        matching = [status for status in map(port.bol.status, candidates) if verify(document, status)]
-        rows = [{"bill": "0x" + status.id.hex(), "carrier": status.carrier, "state": status.state.name}
-                for status in matching]
+        statuses = [port.bol.status(bill) for bill in candidates]
+        problems = {status.id: port.bol.check_document(document, status) for status in statuses}
+        matching = [status for status in statuses if not problems[status.id]]
+        rows = [{"bill": "0x" + status.id.hex(), "carrier": status.carrier, "state": status.state.name,
+                 "problems": problems[status.id]} for status in statuses]
         result = {"verified": bool(matching), "documentHash": "0x" + document.hash().hex(),
                   "bills": rows, "warnings": list(document.warnings)}
         if matching:
-            text = "\n".join(f"verified: bill {row['bill']} (carrier {row['carrier']}, {row['state']})" for row in rows)
+            text = "\n".join(f"verified: bill 0x{status.id.hex()} (carrier {status.carrier}, {status.state.name})"
+                             for status in matching)
+        elif statuses:
+            first = statuses[0]
+            text = f"not verified: bill 0x{first.id.hex()}: {problems[first.id][0]}"
         else:
-            text = f"not verified: no bill {'given matches' if args.bill is not None else 'was drafted from'} " \
-                   f"document 0x{document.hash().hex()}"
+            text = f"not verified: no bill was drafted from document 0x{document.hash().hex()}"
         emit(args, result, text)
     return 0 if matching else 1
 
@@ -146,13 +149,14 @@ def _verify_chain(args: argparse.Namespace) -> int:
     with connect_persistent(args) as port:
         result = verify_chain(port, exported, document=document)
     later = f"; {result.actions_after_export} later action(s) on chain" if result.actions_after_export else ""
+    later += "".join(f"; not checked: {note}" for note in result.unchecked)
     if result.ok:
         text = f"verified: {result.verified} entries of bill {exported['bill']}, head {exported['head']}{later}"
     else:
         text = f"not verified: {result.problems[0]}" + (
             f" (and {len(result.problems) - 1} more problem(s))" if len(result.problems) > 1 else "")
     emit(args, {"verified": result.ok, "entries": result.verified, "problems": result.problems,
-                "actionsAfterExport": result.actions_after_export}, text)
+                "actionsAfterExport": result.actions_after_export, "unchecked": result.unchecked}, text)
     return 0 if result.ok else 1
 
 

@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from eth_account.signers.local import LocalAccount
 
-from ..errors import BillKindMismatchError, DocumentPartyMismatchError, InputError, UnregisteredDocumentPartyError
+from ..errors import (
+    BillKindMismatchError,
+    DocumentContradictionError,
+    DocumentPartyMismatchError,
+    InputError,
+    UnregisteredDocumentPartyError,
+)
 from ..transactions import Receipt
 from ..types import (
     AmendmentReason,
@@ -176,6 +182,28 @@ class DraftTerms:
     consignee: int
 
 
+_DRAFTABLE = ("DRAFT", "APPROVED", "ISSUED")
+
+
+def _require_draftable(document: TransportDocument) -> None:
+    """Refuse a document that cannot become an electronic bill: a paper original, or one past issue."""
+    if not document.is_electronic:
+        raise DocumentContradictionError(
+            "transportDocument.isElectronic",
+            "a paper bill (isElectronic false) is not drafted as an electronic one: the title would exist twice",
+        )
+    if document.status not in _DRAFTABLE:
+        raise DocumentContradictionError(
+            "transportDocument.transportDocumentStatus",
+            f"a {document.status} document is not drafted as a bill (only {', '.join(_DRAFTABLE)})",
+        )
+
+
+def _order_party(document: TransportDocument) -> str:
+    """The DCSA party a to-order bill is made out to the order of: the endorsee, else the consignee."""
+    return "endorsee" if document.party("endorsee") is not None or document.party("consignee") is None else "consignee"
+
+
 class _PartyResolver:
     """Finds a document party's organisation by the codes it carries (one registry read per code)."""
 
@@ -191,7 +219,7 @@ class _PartyResolver:
         path = f"transportDocument.documentParties.{role}"
         if self.document.party(role) is None:
             if given:
-                raise DocumentPartyMismatchError(role, path, (), to_org_id(given, role), "but the document names none")
+                raise DocumentPartyMismatchError(role, path, (), to_org_id(given, role), "")
             if required:
                 raise UnregisteredDocumentPartyError(role, path, ())
             return 0
@@ -284,12 +312,15 @@ class BillOfLadingClient(ContractClient):
         - a party no registered code identifies and none was given
           (:class:`~portchain.errors.UnregisteredDocumentPartyError`).
 
-        A to-order document's endorsee is the party to whose order the bill is made out (recorded as the bill's
-        consignee); without one the bill is to the order of the shipper.
+        A to-order document's endorsee (or, without one, its consignee) is the party to whose order the bill is
+        made out (recorded as the bill's consignee); with neither, the bill is to the order of the shipper. Only an
+        electronic document (``isElectronic``) that is a draft, approved or issued is drafted: a paper original, or a
+        document surrendered or voided, would make a second title to the same goods.
         """
         from ..documents import TransportDocument
 
         doc = document if isinstance(document, TransportDocument) else TransportDocument.from_json(document)
+        _require_draftable(doc)
         document_kind = doc.bill_kind
         if kind is not None and BillKind.parse(kind) != document_kind:
             raise BillKindMismatchError(document_kind, BillKind.parse(kind), "the bill's kind follows its document")
@@ -298,9 +329,29 @@ class BillOfLadingClient(ContractClient):
         resolve = _PartyResolver(self._registry(), doc)
         resolve("issuingParty", carrier, "not the drafting carrier", registered=True)
         shipper_org = resolve("shipper", shipper, "not the shipper given")
-        named = "endorsee" if document_kind == BillKind.TO_ORDER else "consignee"
+        named = _order_party(doc) if document_kind == BillKind.TO_ORDER else "consignee"
         consignee_org = resolve(named, consignee, f"not the {named} given", required=document_kind != BillKind.TO_ORDER)
         return DraftTerms(bytes(doc.hash()), document_kind, carrier, shipper_org, consignee_org)
+
+    def check_document(self, document: Any, bill: BillRef | BillStatus) -> list[str]:
+        """Why ``document`` (a DCSA transport document or its JSON) is not the document of ``bill`` (its id or its
+        :class:`BillStatus`), each problem naming the field; empty when it is. Its canonical hash must be the one
+        the bill's id binds to the bill's carrier, and the bill's kind and parties those the document gives
+        (:meth:`parties_of`, with the bill's own terms): a bill drafted from the document's hash alone, with other
+        terms or by another carrier, does not pass."""
+        from ..documents import TransportDocument, verify
+
+        doc = document if isinstance(document, TransportDocument) else TransportDocument.from_json(document)
+        status = bill if isinstance(bill, BillStatus) else self.status(bill)
+        if not verify(doc, status):
+            return [f"transportDocument: its hash 0x{doc.hash().hex()} is not the one bill 0x{status.id.hex()} "
+                    f"binds to carrier {status.carrier}"]
+        try:
+            self.parties_of(doc, carrier=status.carrier, kind=status.kind, shipper=status.shipper,
+                            consignee=status.consignee or None)
+        except DocumentContradictionError as exc:
+            return [str(exc)]
+        return []
 
     def approve(self, bill: BillRef, *, sender: LocalAccount) -> Receipt:
         """The shipper approves the draft."""

@@ -64,11 +64,15 @@ def document_hash(obj: Any, algorithm: str = "keccak256") -> bytes:
     >>> document_hash('{ "a" : 1.0 }') == keccak(b'{"a":1}'), document_hash({"a": 1}, "sha256").hex()[:16]
     (True, '015abd7f5cc57a2d')
     """
-    data = canonical_json(json_value(obj))
+    return canonical_digest(canonical_json(json_value(obj)), algorithm)
+
+
+def canonical_digest(canonical: bytes, algorithm: str = "keccak256") -> bytes:
+    """The 32-byte ``keccak256`` or ``sha256`` of canonical JSON bytes already made (see :func:`document_hash`)."""
     if algorithm == "keccak256":
-        return keccak(data)
+        return keccak(canonical)
     if algorithm == "sha256":
-        return hashlib.sha256(data).digest()
+        return hashlib.sha256(canonical).digest()
     raise InputError(f"unknown hash algorithm {algorithm!r}; use one of {', '.join(HASH_ALGORITHMS)}")
 
 
@@ -117,6 +121,8 @@ def parse_json_text(text: str | bytes | bytearray | memoryview, source: str = "d
         return json.loads(text, parse_constant=no_constants, object_pairs_hook=no_duplicates)
     except json.JSONDecodeError as exc:
         raise InputError(f"{source}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    except RecursionError:
+        raise InputError(f"{source}: nested too deeply to be a document") from None
 
 
 def json_value(document: Any) -> Any:

@@ -125,10 +125,11 @@ def _closed(schema: Any, *, in_branch: bool = False) -> Any:
         else:
             out[key] = value
     # an alternative's properties belong to the object that offers it, so only that object is closed, over all
-    if "properties" in schema and not in_branch and "additionalProperties" not in schema:
-        branches = [branch for key in _COMBINATORS for branch in schema.get(key, [])]
-        offered = {name for branch in branches for name in branch.get("properties", {})}
-        out["properties"] = {**{name: {} for name in offered}, **out["properties"]}
+    # (also an object made only of alternatives, such as InvoicePayableAt)
+    branches = [branch for key in _COMBINATORS for branch in schema.get(key, []) if isinstance(branch, dict)]
+    offered = {name for branch in branches for name in branch.get("properties", {})}
+    if ("properties" in schema or offered) and not in_branch and "additionalProperties" not in schema:
+        out["properties"] = {**{name: {} for name in offered}, **out.get("properties", {})}
         out["additionalProperties"] = False
     return out
 

@@ -32,7 +32,7 @@ from .._files import atomic_write
 from ..errors import InputError
 from ..types import BillKind, PartyCode
 from ._fields import kind
-from .canonical import canonical_json, document_hash, parse_json_text
+from .canonical import canonical_digest, canonical_json, parse_json_text
 from .dcsa_ebl import PARTY_ROLES, ROOT, bill_kind_of, check
 
 __all__ = ["PARTY_ROLES", "TransportDocument"]
@@ -135,7 +135,7 @@ class TransportDocument:
     def hash(self, algorithm: str = "keccak256") -> bytes:
         """The 32-byte document hash: keccak256 (what the chain stores) or sha256 of :meth:`canonical`; the same as
         :func:`~portchain.documents.document_hash` of the JSON."""
-        return document_hash(self._data, algorithm)
+        return canonical_digest(self._canonical, algorithm)
 
     def with_changes(self, changes: Mapping[str, Any], *, strict: bool = False) -> TransportDocument:
         """A copy with fields set, validated again. Keys are field paths: a top-level key, or a dotted path with
@@ -275,7 +275,7 @@ class TransportDocument:
         return self
 
     def __reduce__(self) -> tuple[type[TransportDocument], tuple[dict[str, Any]]]:
-        return (TransportDocument, (self._data,))
+        return (TransportDocument, (self.to_json(),))
 
 
 # --------------------------------------------------------------------------------------------------------------
