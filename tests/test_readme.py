@@ -91,3 +91,54 @@ def test_gas_tables_show_the_snapshot() -> None:
     assert len(rows) >= 20
     wrong = {op: (shown, f"{snapshot[op]:,}") for op, shown in rows if f"{snapshot[op]:,}" != shown}
     assert not wrong, f"README shows (README, snapshot): {wrong}"
+
+
+# -- the CLI walkthrough ---------------------------------------------------------------------------------------
+
+WALKTHROUGH_PORT = 8545
+
+
+def walkthrough() -> str:
+    """The shell block after "The walkthrough below runs as written"."""
+    after = README[README.index("The walkthrough below runs as written"):]
+    found = re.search(r"^```sh\n(.*?)^```", after, flags=re.M | re.S)
+    assert found, "README has no walkthrough block"
+    return found.group(1)
+
+
+def test_the_example_files_are_the_sdks_samples() -> None:
+    from portchain.documents import sample_commercial_invoice, sample_transport_document
+
+    examples = ROOT / "examples"
+    assert json.loads((examples / "shipment.json").read_text()) == sample_transport_document().to_json()
+    assert json.loads((examples / "invoice.json").read_text()) == sample_commercial_invoice().to_json()
+    json.loads((examples / "terms.json").read_text())
+
+
+def test_the_cli_walkthrough_runs_as_written_in_order_on_a_fresh_chain(tmp_path: Path) -> None:
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", WALKTHROUGH_PORT)) == 0:
+            pytest.fail(f"port {WALKTHROUGH_PORT}, which the walkthrough's node takes, is in use")
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("PORTCHAIN_", "ANVIL_", "SEPOLIA_", "BESU_"))}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["PORTCHAIN_DEPLOYMENTS_DIR"] = str(tmp_path / "deployments")  # leave the checkout's records alone
+    script = "set -euo pipefail\n" + walkthrough()
+    process = subprocess.Popen(["bash", "-c", script], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = process.communicate(timeout=300)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)  # the node, if a step failed before `kill %1`
+    assert process.returncode == 0, f"walkthrough failed:\n{out[-2000:]}\n{err[-2000:]}"
+    assert "onboarded organisation 12" in out
+    assert "honoured presentation 1: paid and the bill delivered in one transaction" in out
+    assert re.search(r"^verified: \d+ entries of bill 0x[0-9a-f]{64}, head [0-9a-f]{64}$", out, flags=re.M)
+    assert re.search(r"^verified: bill 0x[0-9a-f]{64} \(carrier 2, ACCOMPLISHED\)$", out, flags=re.M)
