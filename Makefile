@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 
-.PHONY: setup demo test lint audit compile node gas clean help
+.PHONY: setup demo test lint audit compile node gas clean help brownie brownie-test
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -52,6 +52,24 @@ audit: setup $(AUDIT_STAMP)  ## slither (offline); fails on a High/Medium findin
 		"$(CURDIR)/$(AUDIT_VENV)/bin/slither" . $(SLITHER_FLAGS) --json slither.json >slither.log 2>&1 \
 		|| { tail -n 40 slither.log; echo "audit: slither failed (log: $(AUDIT_DIR)/slither.log)"; exit 1; }
 	$(AUDIT_VENV)/bin/python audit/check.py $(AUDIT_DIR)/slither.json
+
+# Brownie in its own venv (.venv-brownie): eth-brownie pins web3, pydantic, pytest ... exactly, so it never goes into
+# .venv (brownie/requirements.txt is the pip freeze of one install). brownie/install.py gives that venv the project's
+# solc (solcjs behind brownie/solc.js, in the venv's py-solc-x folder) and node_modules/.bin (anvil) on its PATH:
+# brownie compiles and starts its node offline. The test drives the brownie CLI and compares with the SDK's deploy.
+BROWNIE_VENV := .venv-brownie
+BROWNIE_STAMP := $(BROWNIE_VENV)/.installed
+
+$(BROWNIE_STAMP): brownie/requirements.txt
+	$(PYTHON) -m venv $(BROWNIE_VENV)
+	$(BROWNIE_VENV)/bin/pip install --quiet --disable-pip-version-check -r brownie/requirements.txt
+	touch $@
+
+brownie: $(NPM_STAMP) $(BROWNIE_STAMP)  ## Brownie's venv .venv-brownie (project's solc, Anvil) for brownie run
+	$(BROWNIE_VENV)/bin/python brownie/install.py
+
+brownie-test: setup brownie  ## brownie run scripts/deploy.py on Anvil; its records checked against the SDK's
+	$(BROWNIE_VENV)/bin/python -m pytest -q --noconftest tests/brownie
 
 compile: setup  ## compile contracts/ and refresh the artifacts shipped in src/portchain/artifacts
 	$(BIN)/portchain compile

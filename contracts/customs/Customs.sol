@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IPortRegistry} from "../access/IPortRegistry.sol";
 import {ICustoms} from "./ICustoms.sol";
@@ -34,7 +34,7 @@ import {NominatedTreasuries} from "./NominatedTreasuries.sol";
 /// Duties, in integer token units, rounded half up: duty = sum over items of round(value x rate / 10,000) with the
 /// rate of the item's HS subheading, else of its 4-digit heading; import VAT = round((sum of values + duty) x VAT
 /// rate / 10,000). Exports carry neither.
-contract Customs is ICustoms, NominatedTreasuries, ReentrancyGuardTransient {
+contract Customs is ICustoms, NominatedTreasuries, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
     uint16 private constant _BPS = 10_000;

@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {IPortRegistry} from "../access/IPortRegistry.sol";
 import {IBillOfLading} from "../documents/IBillOfLading.sol";
 import {ICustoms} from "./ICustoms.sol";
@@ -20,7 +20,7 @@ import {NominatedTreasuries} from "./NominatedTreasuries.sol";
 /// declaration the export declaration the shipper linked to that bill, so a forwarder's declaration for the same
 /// goods cannot be paid a second time, and nobody but the shipper can take the bill's rebate first. The treasury
 /// is nominated by the tax authority and pays only once it has accepted that role for its own country.
-contract VatRebates is NominatedTreasuries, ReentrancyGuardTransient {
+contract VatRebates is NominatedTreasuries, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
     enum ClaimStatus {

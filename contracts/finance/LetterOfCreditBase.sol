@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IPortRegistry} from "../access/IPortRegistry.sol";
 import {IBillOfLading} from "../documents/IBillOfLading.sol";
@@ -14,7 +14,7 @@ import {ILetterOfCredit} from "./ILetterOfCredit.sol";
 /// @notice Storage, constants and internal rules shared by LetterOfCredit and LetterOfCreditExtension. The extension
 /// runs by delegatecall on LetterOfCredit's storage, so both inherit this one layout and nothing else declares
 /// state: the layout cannot drift between them.
-abstract contract LetterOfCreditBase is ILetterOfCredit, ReentrancyGuardTransient {
+abstract contract LetterOfCreditBase is ILetterOfCredit, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
     /*//////////////////////////////////////////////////////////////

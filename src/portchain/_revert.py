@@ -82,5 +82,20 @@ def decode_revert(data: str | bytes | None) -> ContractError:
         return RevertError(f"unknown custom error 0x{selector}", "0x" + hexdata)
     cls, inputs = known
     values = decode_values(inputs, payload)
-    arguments = {p["name"] or f"arg{i}": v for i, (p, v) in enumerate(zip(inputs, values, strict=True))}
+    arguments = {p["name"] or f"arg{i}": _readable(p, v) for i, (p, v) in enumerate(zip(inputs, values, strict=True))}
     return cls("0x" + selector, arguments, "0x" + hexdata)
+
+
+HS_SUBHEADING_DIGITS = 6  # the contracts keep an item's HS code as its 6-digit subheading (a uint32)
+
+
+def _readable(param: Param, value: object) -> object:
+    """A decoded argument as the SDK names it: an HS code (``hsCode``, a uint) as its digits with their leading
+    zeros (``10121`` -> ``"010121"``, the subheading of live horses), since chapters 01 to 09 start with a zero.
+
+    >>> _readable({"name": "hsCode", "type": "uint32"}, 10121), _readable({"name": "count", "type": "uint256"}, 7)
+    ('010121', 7)
+    """
+    if param.get("name") in ("hsCode", "hs_code") and str(param.get("type", "")).startswith("uint"):
+        return f"{value:0{HS_SUBHEADING_DIGITS}d}"
+    return value

@@ -27,7 +27,9 @@ from ._files import atomic_write
 from .errors import CompilationError, ConfigurationError
 
 SOLC_VERSION = "0.8.30"
-EVM_VERSION = "cancun"
+# The newest EVM every supported chain runs: Anvil (any), Ganache 7.9 (up to shanghai) and Besu (networks/besu's
+# genesis enables shanghai). solc 0.8.30 defaults to prague; cancun code (MCOPY, TLOAD/TSTORE) reverts on Ganache.
+EVM_VERSION = "shanghai"
 OPTIMIZER_RUNS = 500
 
 SETTINGS: dict[str, Any] = {
@@ -140,19 +142,40 @@ def json_object(text: str | bytes) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------------------------
 
 
+def _solc_version(binary: str) -> str | None:
+    """What ``binary --version`` prints, or None if it does not run."""
+    try:
+        return subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _explicit_solc(binary: str) -> Path:
+    """$SOLC_BINARY: it must be an executable solc of the pinned version (never silently passed over)."""
+    path = Path(binary)
+    if not path.is_file() or not os.access(path, os.X_OK):
+        raise ConfigurationError(f"SOLC_BINARY={binary} is not an executable file (unset it to use solcjs)")
+    out = _solc_version(binary)
+    if out is None or f"{SOLC_VERSION}+commit" not in out:
+        found = re.search(r"\d+\.\d+\.\d+", out or "")
+        raise ConfigurationError(
+            f"SOLC_BINARY={binary} is {'solc ' + found.group() if found else 'not a solc that runs'}; "
+            f"portchain pins solc {SOLC_VERSION}"
+        )
+    return path
+
+
 def _native_solc() -> Path | None:
-    """A native solc of the pinned version: $SOLC_BINARY, py-solc-x's folder, or `solc` on PATH."""
-    candidates = [
-        os.environ.get("SOLC_BINARY"), str(Path.home() / ".solcx" / f"solc-v{SOLC_VERSION}"), shutil.which("solc"),
-    ]
-    for candidate in candidates:
+    """A native solc of the pinned version: $SOLC_BINARY (an error if unusable), py-solc-x's folder, or `solc` on
+    PATH."""
+    explicit = os.environ.get("SOLC_BINARY")
+    if explicit:
+        return _explicit_solc(explicit)
+    for candidate in (str(Path.home() / ".solcx" / f"solc-v{SOLC_VERSION}"), shutil.which("solc")):
         if not candidate or not Path(candidate).is_file():
             continue
-        try:
-            out = subprocess.run([candidate, "--version"], capture_output=True, text=True, timeout=20).stdout
-        except (OSError, subprocess.SubprocessError):
-            continue
-        if f"{SOLC_VERSION}+commit" in out:
+        out = _solc_version(candidate)
+        if out is not None and f"{SOLC_VERSION}+commit" in out:
             return Path(candidate)
     return None
 

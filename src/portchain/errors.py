@@ -70,10 +70,14 @@ class ContractError(TransactionError):
     """A contract refused a call; subclasses are generated per Solidity custom error.
 
     Attributes: ``error_name`` (the Solidity name), ``selector`` (4 bytes, hex), ``arguments`` (name -> value, the
-    Solidity parameter names), and each argument again as a snake_case attribute.
+    Solidity parameter names), and each argument again as a snake_case attribute. The message shows 32-byte values
+    as ``0x``-hex, HS codes with their leading zeros, and amounts of the settlement token (:data:`AMOUNT_ARGUMENTS`)
+    in token units besides their base units, as ``amount_unit`` (decimals, symbol) says; the attributes keep the
+    raw integers.
     """
 
     error_name: str = "ContractError"
+    amount_unit: tuple[int, str] = (6, "pUSD")  # the settlement token portchain deploys on local chains
 
     def __init__(self, selector: str = "", arguments: dict[str, Any] | None = None, data: str = "") -> None:
         self.selector = selector
@@ -83,9 +87,16 @@ class ContractError(TransactionError):
             setattr(self, snake_case(name), value)
         super().__init__(self._describe())
 
+    def __str__(self) -> str:  # described when shown, so that a later amount_unit applies
+        return self._describe()
+
     def _describe(self) -> str:
-        inner = ", ".join(f"{snake_case(k)}={_show(v)}" for k, v in self.arguments.items())
+        inner = ", ".join(f"{snake_case(k)}={_show(v, k, self.amount_unit)}" for k, v in self.arguments.items())
         return f"{self.error_name}({inner})"
+
+    def json_arguments(self) -> dict[str, Any]:
+        """The arguments as JSON values: bytes as ``0x``-hex (short printable ones as text), enums by name."""
+        return {name: _json_value(value) for name, value in self.arguments.items()}
 
 
 class RevertError(ContractError):
@@ -111,17 +122,56 @@ def snake_case(name: str) -> str:
     return "".join(out)
 
 
-def _show(value: Any) -> str:
+AMOUNT_ARGUMENTS = frozenset({
+    "amount", "available", "required", "balance", "allowance", "needed", "minimum", "newMaximum", "committed",
+    "increase", "due", "paid",
+})
+"""Names of custom-error arguments that are amounts of the settlement token (in base units)."""
+
+
+def _show(value: Any, name: str = "", amount_unit: tuple[int, str] | None = None) -> str:
+    """An error argument as its message shows it: 32-byte ids and hashes as ``0x``-hex, short printable bytes (a
+    country, a UN/LOCODE) as text, enums by name, amounts in token units when ``amount_unit`` is given."""
     if isinstance(value, bytes):
-        if value and all(0x20 <= b < 0x7F for b in value):
+        if len(value) != 32 and value and all(0x20 <= b < 0x7F for b in value):
             return value.decode()
         return "0x" + value.hex()
     if isinstance(value, Enum) and isinstance(value, int):
         return str(value.name)
+    if amount_unit is not None and name in AMOUNT_ARGUMENTS and isinstance(value, int) and not isinstance(value, bool):
+        decimals, symbol = amount_unit
+        return f"{' '.join(filter(None, (token_units(value, decimals), symbol)))} ({value} base units)"
     return str(value)
 
 
-class DocumentNotFoundError(PortchainError, KeyError):
+def token_units(units: int, decimals: int) -> str:
+    """An amount in base units as a decimal in token units, without trailing zeros.
+
+    >>> token_units(184_000_000_000, 6), token_units(1_500_000, 6), token_units(5, 6)
+    ('184000', '1.5', '0.000005')
+    """
+    from decimal import Decimal
+
+    text = f"{Decimal(units).scaleb(-decimals):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return _show(value)
+    if isinstance(value, Enum):
+        return value.name
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    return value
+
+
+class NotFoundError(PortchainError, LookupError):
+    """What was asked for does not exist: an address that signs for no organisation, a document nobody anchored.
+    Like a contract's refusal (``UnknownOrganisation``), the CLI exits 1 on it."""
+
+
+class DocumentNotFoundError(NotFoundError, KeyError):
     """The document store holds no document with that hash."""
 
     def __str__(self) -> str:  # KeyError would quote the message

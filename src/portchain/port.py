@@ -25,23 +25,22 @@ from .clients.port_registry import RegistryClient
 from .clients.settlement_token import TokenClient
 from .clients.trade_documents import TradeDocumentsClient
 from .clients.vat_rebates import RebatesClient
-from .compiler import find_project_root
-from .config import Network, deployer_account, get_network
-from .deploy import DeployResult, Log, deploy_suite, load_records
+from .config import Network, deployer_account, get_network, project_dir
+from .deploy import DeployResult, Log, deploy_suite, load_records, pending_note
 from .errors import ConfigurationError, DeploymentError, PortchainError
-from .node import AnvilNode
+from .node import AnvilNode, set_balance
 from .transactions import TransactionLayer
 
 
 def default_deployments_dir() -> Path:
-    """$PORTCHAIN_DEPLOYMENTS_DIR, else deployments/ of the project (or of the cwd outside a checkout)."""
+    """Where deployment records go unless told: ``$PORTCHAIN_DEPLOYMENTS_DIR``, else ``deployments/`` of the project
+    the current directory is in (the nearest folder upwards with a ``portchain.toml`` or a portchain checkout), else
+    ``./deployments``. Never the folder of the installed package: a script run elsewhere writes where it runs."""
     explicit = os.environ.get("PORTCHAIN_DEPLOYMENTS_DIR")
     if explicit:
         return Path(explicit)
-    try:
-        return find_project_root() / "deployments"
-    except ConfigurationError:
-        return Path.cwd() / "deployments"
+    root = project_dir()
+    return (root if root is not None else Path.cwd()) / "deployments"
 
 
 C = TypeVar("C", bound=ContractClient)
@@ -90,19 +89,39 @@ class Port:
         self.deployments_dir = Path(deployments_dir or default_deployments_dir())
         self._records: dict[str, dict[str, Any]] | None = None
         self._clients: dict[str, ContractClient] = {}
+        self._deployer: LocalAccount | None = None
 
     def __repr__(self) -> str:
         return f"Port({self.network!r})"
 
     @property
     def deployer(self) -> LocalAccount:
-        """The account that deploys and administers on this network (see :func:`portchain.config.deployer_account`)."""
-        return deployer_account(self.network)
+        """The account that deploys and administers on this network (see :func:`portchain.config.deployer_account`);
+        read once per connection (a keystore is decrypted once). On a node this connection started itself, a
+        configured local key (``ANVIL_PRIVATE_KEY``) without ether is given some."""
+        if self._deployer is None:
+            account = deployer_account(self.network)
+            if self.node is not None and not int(self.layer.request("eth_getBalance", [account.address, "latest"]), 16):
+                self.fund(account.address)  # a configured local key on the throwaway node this connection started
+            self._deployer = account
+        return self._deployer
 
-    def deploy(self, *, log: Log = lambda _msg: None) -> DeployResult:
-        """Deploy or reuse the whole suite, then point the clients at it."""
+    def deploy(
+        self, *, log: Log = lambda _msg: None, progress: Log | None = None, with_token: bool = False
+    ) -> DeployResult:
+        """Deploy or reuse the whole suite, then point the clients at it. ``progress`` hears how each transaction
+        is waited for (a line every few seconds at most); ``with_token`` deploys the SettlementToken faucet on a
+        network that is not local (a local one always gets it)."""
+        if with_token and self.network.settlement_token:
+            raise ConfigurationError(
+                f"network {self.network.name!r} has a settlement token configured ({self.network.settlement_token}, "
+                f"from {self.network.settlement_token_source}): unset it to deploy the faucet token, or drop "
+                "--with-token"
+            )
         result = deploy_suite(
-            self.layer, self.network.name, self.deployer, self.deployments_dir, local=self.network.local, log=log
+            self.layer, self.network.name, self.deployer, self.deployments_dir, local=self.network.local, log=log,
+            with_token=with_token, progress=progress, confirmations=self.network.confirmations,
+            block_time=self.network.block_time,
         )
         self._records = result.records
         self._clients.clear()
@@ -114,12 +133,12 @@ class Port:
         cached = self._clients.get(name)
         if isinstance(cached, cls):
             return cached
-        if self._records is None:
-            self._records = load_records(self.deployments_dir, self.network.name)
-        record = self._records.get(name)
+        record = self._recorded(name)
         redeploy = f"run `portchain deploy --network {self.network.name}`"
         if record is None:
             raise DeploymentError(f"{name} is not deployed on {self.network.name}: {redeploy}")
+        if "pending" in record:
+            raise DeploymentError(f"{name} {pending_note(record)}: {redeploy} to finish it")
         if not self.layer.get_code(record["address"]):
             raise DeploymentError(
                 f"the records say {name} is at {record['address']} but there is no code there on this chain "
@@ -131,22 +150,43 @@ class Port:
 
     @property
     def token(self) -> TokenClient:
-        """The settlement token: $PORTCHAIN_SETTLEMENT_TOKEN if set, else the local SettlementToken deployment."""
+        """The settlement token: the network's configured one (``<NAME>_SETTLEMENT_TOKEN``, ``settlement_token`` in
+        portchain.toml, or ``PORTCHAIN_SETTLEMENT_TOKEN`` on a remote network), else the recorded SettlementToken
+        deployment (always deployed on a local network; elsewhere by ``portchain deploy --with-token``)."""
         cached = self._clients.get("token")
         if isinstance(cached, TokenClient):
             return cached
-        configured = os.environ.get("PORTCHAIN_SETTLEMENT_TOKEN")
-        token = TokenClient(self.layer, configured) if configured else self._client(TokenClient)
+        network = self.network
+        if network.settlement_token:
+            if not self.layer.get_code(network.settlement_token):
+                raise DeploymentError(
+                    f"the settlement token {network.settlement_token} (from {network.settlement_token_source}) has "
+                    f"no code on {network.name}: check the address and the network"
+                )
+            token = TokenClient(self.layer, network.settlement_token)
+        else:
+            if not network.local and self._recorded("SettlementToken") is None:
+                raise DeploymentError(
+                    f"{network.name} has no settlement token: set {network.settlement_token_hint} to the ERC-20 "
+                    f"letters of credit settle in, or deploy the faucet token with "
+                    f"`portchain deploy --network {network.name} --with-token`"
+                )
+            token = self._client(TokenClient)
         self._clients["token"] = token
         return token
+
+    def _recorded(self, name: str) -> dict[str, Any] | None:
+        if self._records is None:
+            self._records = load_records(self.deployments_dir, self.network.name)
+        return self._records.get(name)
 
     # -- local-chain helpers -----------------------------------------------------------------------------------
 
     def fund(self, address: str, wei: int = 10**21) -> None:
-        """Give ``address`` ether on a local development chain (``anvil_setBalance``)."""
+        """Give ``address`` ether on a local development chain (Anvil's or Ganache's balance cheat code)."""
         if not self.network.local:
             raise ConfigurationError(f"funding by cheat code works only on a local network, not {self.network.name}")
-        self.layer.request("anvil_setBalance", [address, hex(wei)])
+        set_balance(self.layer, address, wei)
 
     def snapshot(self) -> str:
         """Take an EVM snapshot (local chains); :meth:`revert` returns to it."""

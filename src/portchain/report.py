@@ -34,6 +34,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from itertools import combinations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,6 +48,10 @@ __all__ = [
     "TimelineEntry",
     "format_timeline",
     "gas_by_action",
+    "span_text",
+    "wall_text",
+    "swimlane_label",
+    "swimlane_labels",
     "write_markdown",
     "write_report",
     "write_swimlane_png",
@@ -54,7 +59,7 @@ __all__ = [
 
 ELLIPSIS = "…"
 DPI = 110
-INCHES_PER_STEP = 0.35
+INCHES_PER_STEP = 0.5  # room between two steps of one lane for a label of 9 characters at 5 pt or more
 MIN_WIDTH_INCHES = 12.0
 INCHES_PER_LANE = 0.45
 GAS_PANEL_INCHES = 3.0
@@ -161,22 +166,37 @@ def _state_text(entry: TimelineEntry) -> str:
     return entry.state or entry.note
 
 
-def _wall(seconds: float) -> str:
-    return f"{seconds:.1f} s" if seconds < 60 else f"{int(seconds // 60)} min {seconds % 60:04.1f} s"
+def wall_text(seconds: float) -> str:
+    """A wall time, to the tenth of a second.
+
+    >>> wall_text(4.25), wall_text(65.34)
+    ('4.2 s', '1 min 5.3 s')
+    """
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds, 1), 60)
+    return f"{int(minutes)} min {rest:.1f} s"
 
 
 def _utc(unix_seconds: int) -> str:
     return datetime.fromtimestamp(unix_seconds, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _span(seconds: int) -> str:
-    days, rest = divmod(seconds, 86_400)
+def span_text(seconds: int) -> str:
+    """A span of chain time, to the second under an hour, to the minute above.
+
+    >>> span_text(39), span_text(65), span_text(120), span_text(3_600), span_text(22 * 86_400 + 3_900)
+    ('39 s', '1 min 5 s', '2 min', '1 h 0 min', '22 d 1 h 5 min')
+    """
+    days, rest = divmod(int(seconds), 86_400)
     hours, rest = divmod(rest, 3_600)
-    minutes = rest // 60
+    minutes, secs = divmod(rest, 60)
+    if not days and not hours:
+        if not minutes:
+            return f"{secs} s"
+        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
     parts = [f"{days} d"] if days else []
-    if hours or days:
-        parts.append(f"{hours} h")
-    parts.append(f"{minutes} min")
+    parts += [f"{hours} h", f"{minutes} min"]
     return " ".join(parts)
 
 
@@ -194,11 +214,15 @@ def gas_by_action(timeline: Iterable[TimelineEntry]) -> list[ActionGas]:
     return rows
 
 
-def _totals_line(run: ScenarioRun) -> str:
-    return (
-        f"total gas {run.total_gas:,} in {run.transactions} transactions, "
-        f"{len(run.timeline)} steps, wall {_wall(run.wall_seconds)}"
-    )
+WALL_TIME_LABEL = "scenario wall time"  # setting up the parties and running the steps, on a running node
+
+
+def _totals_line(run: ScenarioRun, width: int) -> str:
+    """The totals under the timeline, in words while they fit in ``width``."""
+    counts = f"{run.total_gas:,} in {run.transactions} transactions, {len(run.timeline)} steps"
+    wall = wall_text(run.wall_seconds)
+    full = f"total gas {counts}, {WALL_TIME_LABEL} {wall}"
+    return full if len(full) <= width else _clip(f"gas {counts}, scenario {wall}", width)
 
 
 # ------------------------------------------------------------------------------------------------ text
@@ -236,7 +260,7 @@ def format_timeline(run: ScenarioRun, *, width: int = 120) -> str:
     body = [line(row, _state_text(entry)) for row, entry in zip(cells, entries, strict=True)]
     header = line(heads, "state")
     rule = "-" * min(width, max(len(text) for text in [header, *body]))
-    return "\n".join([header, rule, *body, _clip(_totals_line(run), width)])
+    return "\n".join([header, rule, *body, _totals_line(run, width)])
 
 
 # ------------------------------------------------------------------------------------------------ markdown
@@ -276,10 +300,10 @@ def write_markdown(run: ScenarioRun, path: Path, png_name: str | None) -> Path:
         ("refused as expected", sum(1 for e in entries if e.refused)),
         ("total gas", f"{run.total_gas:,}"),
         ("gas per transaction", f"{per_tx:,}"),
-        ("wall time", _wall(run.wall_seconds)),
+        (WALL_TIME_LABEL, wall_text(run.wall_seconds)),
     ]
     if times:
-        span = _span(max(times) - min(times))
+        span = span_text(max(times) - min(times))
         summary.append(("chain time", f"{_utc(min(times))} to {_utc(max(times))} UTC ({span})"))
     out += ["## Summary", ""] + _table(("run", ""), summary, "lr") + [""]
 
@@ -359,6 +383,8 @@ def figure_size(steps: int, lanes: int) -> tuple[float, float]:
     return width, height
 
 
+_EM = 0.56  # the average width of a lower-case glyph (DejaVu Sans), in font sizes
+
 _PALETTE = [
     "#cfe2f3", "#d9ead3", "#fff2cc", "#e6d9f2", "#fce5cd", "#d0e0e3", "#f4cccc",
     "#ead1dc", "#c9daf8", "#d9d2e9", "#fde9c9", "#d2f0e0", "#e8e8c8",
@@ -377,9 +403,70 @@ def _box_halves(entries: list[TimelineEntry], step_inches: float, font: float) -
             0 <= j < len(entries) and entries[j].actor == entry.actor and abs(entries[j].index - entry.index) == 1
             for j in (k - 1, k + 1)
         )
-        need = (len(entry.short_action) * font * 0.62 / 72 + 0.1) / step_inches
+        need = (len(entry.short_action) * font * _EM / 72 + 0.1) / step_inches
         half[entry.index] = min(max(need, 0.78), 0.86 if crowded else 1.7) / 2
     return half
+
+
+BOX_HEIGHT = 0.7  # of a lane
+LABEL_FONT = 6.5  # points, the largest a step's label is drawn at
+MIN_LABEL_FONT = 4.5  # points: a label that does not fit its box at this size overflows it rather than being cut
+_LINE_HEIGHT = 1.25  # a text line, in font sizes
+
+
+def _box_geometry(run: ScenarioRun) -> tuple[float, dict[int, float]]:
+    """(inches per step, half the width of each step's box in steps): a box is as wide as its label needs, but
+    never reaches a neighbouring step of the same lane."""
+    lanes = _lanes(run)
+    entries = sorted(run.timeline, key=lambda e: e.index)
+    width, _ = figure_size(len(entries), len(lanes))
+    first = entries[0].index if entries else 1
+    last = entries[-1].index if entries else 1
+    axis_inches = max(width - _label_inches(lanes) - 0.6, 1.0)
+    step_inches = axis_inches / max(last - first + 1.4, 1.0)
+    return step_inches, _box_halves(entries, step_inches, LABEL_FONT)
+
+
+def _line_splits(text: str, most: int) -> list[list[str]]:
+    """``text`` on one line, then on up to ``most`` lines broken after its underscores (or dashes)."""
+    parts = re.split(r"(?<=[_-])", text)
+    splits = []
+    for count in range(1, min(most, len(parts)) + 1):
+        for cuts in combinations(range(1, len(parts)), count - 1):
+            bounds = (0, *cuts, len(parts))
+            splits.append(["".join(parts[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)])
+    return splits
+
+
+def swimlane_label(action: str, box_inches: float, box_height_inches: float) -> tuple[str, float]:
+    """(text, font size) of a step's label in a box of that size: the whole action, never cut, on up to three
+    lines broken after its underscores, at the largest size up to :data:`LABEL_FONT` that fits the box (at least
+    :data:`MIN_LABEL_FONT`).
+
+    >>> swimlane_label("anchor", 0.2, 0.31)  # too narrow even at the smallest size: overflows, but whole
+    ('anchor', 4.5)
+    >>> text, size = swimlane_label("consent_to_cancellation", 0.56, 0.31)
+    >>> text.splitlines(), round(size, 1)
+    (['consent_to_', 'cancellation'], 5.4)
+    """
+    best = (action, 0.0)
+    for lines in _line_splits(action, 3):
+        by_width = (box_inches - 0.06) * 72 / (max(len(line) for line in lines) * _EM)
+        by_height = box_height_inches * 72 / (len(lines) * _LINE_HEIGHT)
+        size = min(LABEL_FONT, by_width, by_height)
+        if size > best[1] + 0.01:  # fewer lines unless more are clearly larger
+            best = ("\n".join(lines), size)
+    return best[0], max(best[1], MIN_LABEL_FONT)
+
+
+def swimlane_labels(run: ScenarioRun) -> dict[int, tuple[str, float]]:
+    """The label of every step's box in the swimlane picture (step -> (text, font size)), as it is drawn."""
+    step_inches, half = _box_geometry(run)
+    return {
+        entry.index: swimlane_label(entry.short_action, 2 * half[entry.index] * step_inches,
+                                    BOX_HEIGHT * INCHES_PER_LANE)
+        for entry in run.timeline
+    }
 
 
 def _box_style(entry: TimelineEntry, lane_colour: str) -> tuple[str, str, str | None, str]:
@@ -477,16 +564,9 @@ def write_swimlane_png(run: ScenarioRun, path: Path) -> Path:
     for side in ("top", "right", "bottom"):
         lanes_ax.spines[side].set_visible(False)
 
-    # box geometry: a box is as wide as its label needs, but never reaches a neighbouring step of the same lane
-    axis_inches = max(width - _label_inches(lanes) - 0.6, 1.0)
-    step_inches = axis_inches / max(last - first + 1.4, 1.0)
-    font = 6.5
-    box_h = 0.7
-    half = _box_halves(entries, step_inches, font)
-
-    def label(entry: TimelineEntry) -> str:
-        room = int((2 * half[entry.index] * step_inches - 0.06) * 72 / (font * 0.62))
-        return _clip(entry.short_action, max(room, 3))
+    step_inches, half = _box_geometry(run)
+    box_h = BOX_HEIGHT
+    labels = swimlane_labels(run)
 
     _draw_arrows(lanes_ax, entries, lane_of, half, box_h)
 
@@ -508,13 +588,15 @@ def write_swimlane_png(run: ScenarioRun, path: Path) -> Path:
             mutation_aspect=1 / max(step_inches / INCHES_PER_LANE, 0.2),
         )
         lanes_ax.add_patch(box)
+        text, size = labels[entry.index]
         lanes_ax.text(
             entry.index,
             lane,
-            label(entry),
+            text,
             ha="center",
             va="center",
-            fontsize=font,
+            fontsize=size,
+            linespacing=1.1,
             fontweight="bold" if entry.refused else "normal",
             color="#7a1010" if entry.refused else "#1a1a1a",
             zorder=3,

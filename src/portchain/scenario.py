@@ -68,7 +68,7 @@ from .errors import (
     ScenarioFailedError,
 )
 from .port import Port, connect
-from .types import BillKind, PartyCode, Role
+from .types import BillKind, OrgStatus, PartyCode, Role, text_hash
 
 # ----------------------------------------------------------------------------------------------------------------
 # The vocabulary: the registry's actions, as far as a scenario can give their arguments, and the check step
@@ -535,11 +535,56 @@ def _check_amounts(scenario: Scenario, decimals: int) -> None:
 
 @dataclass
 class ScenarioResult:
-    """What a run did: its timeline (for the report) and the values steps saved."""
+    """What a run did: its timeline (for the report), the values steps saved, and the transactions and gas of its
+    steps (the trade) apart from those of its setup (onboarding, designations, party codes)."""
 
     run: Any  # portchain.report.ScenarioRun
     saved: dict[str, Any]
     refusals: int
+    transactions: int = 0
+    gas: int = 0
+    seconds: float = 0.0  # the steps' own time
+    setup_transactions: int = 0
+    setup_gas: int = 0
+    setup_seconds: float = 0.0
+
+
+def org_tag(signer: str) -> str:
+    """What a scenario party's organisation is tagged with (its registration id, name and party codes): the first
+    hex digits of its signing address. A party keeps its organisation from run to run while its key is the same
+    (PORTCHAIN_SCENARIO_KEYS on a persistent network), and a fresh key makes a fresh organisation.
+
+    >>> org_tag("0x70997970C51812dc3A010C7d01b50e0d17dc79C8")
+    '70997970'
+    """
+    return signer[2:10].lower()
+
+
+class _Counter:
+    """Counts the transactions and gas sent through a transaction layer, by watching its receipts."""
+
+    def __init__(self, layer: Any) -> None:
+        self.layer, self.count, self.gas = layer, 0, 0
+        self.started = time.perf_counter()
+        send = layer.send
+
+        def counting_send(*args: Any, **kwargs: Any) -> Any:
+            receipt = send(*args, **kwargs)
+            self.count += 1
+            self.gas += receipt.gas_used
+            return receipt
+
+        layer.send = counting_send
+
+    def take(self) -> tuple[int, int, float]:
+        """(transactions, gas, seconds) since the last take, and start again."""
+        now = time.perf_counter()
+        taken = self.count, self.gas, now - self.started
+        self.count, self.gas, self.started = 0, 0, now
+        return taken
+
+    def detach(self) -> None:
+        del self.layer.send
 
 
 Resolve = Callable[[Step, Any], Any]
@@ -592,6 +637,7 @@ class _Runner:
         self.anchored_by: dict[str, int] = {}
         self.declarations: dict[str, bytes] = {}
         self.saved: dict[str, Any] = {}
+        self.opening: dict[str, int] = {}  # token balances at the start, of the parties balance checks name
         self.start = port.layer.block_timestamp()
         self.decimals = port.token.decimals
         self.timeline: list[Any] = []
@@ -620,37 +666,71 @@ class _Runner:
         missing = [name for name in self.scenario.parties if keys and name not in keys]
         if missing:
             raise ConfigurationError(f"PORTCHAIN_SCENARIO_KEYS has no key for: {', '.join(missing)}")
-        admin = self.port.deployer
+        if keys:
+            _check_funded(self.port, {name: keys[name] for name in self.scenario.parties})
         self.orgs["admin"] = 0
+        registry = self.port.registry
         for name, party in self.scenario.parties.items():
             account = keys.get(name) or Account.create()
             if self.port.network.local:
                 self.port.fund(account.address)
-            tagged = dataclasses.replace(party, name=f"{party.name} [{self.tag}]",
-                                         registration_id=f"{party.registration_id}-{self.tag}")
-            onboarded = tagged.onboard(self.port, account.address)
-            if party.role in (Role.CUSTOMS, Role.TAX):
+            org_id = self._organisation(name, party, account.address)
+            authority = party.role in (Role.CUSTOMS, Role.TAX)
+            if authority and registry.authority_of(party.country, party.role) != org_id:
                 # a rehearsal's own authority acts for its country (the registrar designates it)
-                self.port.registry.designate_authority(party.country, party.role, onboarded.org_id, sender=admin)
+                registry.designate_authority(party.country, party.role, org_id, sender=self.port.deployer)
             self.accounts[name] = account
-            self.orgs[name] = onboarded.org_id
-            self.names_by_org[onboarded.org_id] = name
+            self.orgs[name] = org_id
+            self.names_by_org[org_id] = name
         self.names_by_org[self.port.lc.escrow_organisation()] = "lc-escrow"
         for name, spec in self.scenario.documents.items():
             self.documents[name] = self._build_document(name, spec)
         self._register_party_codes()
+        self._opening_balances()
+
+    def _organisation(self, name: str, party: PartySpec, signer: str) -> int:
+        """The organisation of party ``name``, signed for by ``signer``: onboarded under a registration id tagged
+        with the signer (so a party keeps its organisation from run to run while its key is the same), or, when
+        the signer already signs for that organisation (a re-run on a persistent network), reused as it is."""
+        registry = self.port.registry
+        tag = org_tag(signer)
+        tagged = dataclasses.replace(party, name=f"{party.name} [{tag}]",
+                                     registration_id=f"{party.registration_id}-{tag}")
+        current = registry.org_of(signer)
+        if current == 0:
+            return tagged.onboard(self.port, signer).org_id
+        org = registry.organisation(current)
+        which = f"party {name!r}: its key ({signer}) already signs for organisation {current}"
+        if bytes(org.registration_id_hash) != bytes(text_hash(tagged.registration_id)):
+            raise ConfigurationError(
+                f"{which}, registered under another registration id than this party's "
+                f"({tagged.registration_id!r}): give the party a key of its own (PORTCHAIN_SCENARIO_KEYS)"
+            )
+        if party.role not in org.roles or org.country != party.country or org.status != OrgStatus.ACTIVE:
+            roles = ", ".join(role.name.lower() for role in org.roles)
+            raise ConfigurationError(
+                f"{which}, which is {org.status.name.lower()} with role(s) {roles} in {org.country}; the party is a "
+                f"{party.role.name.lower()} in {party.country}: give the party a key of its own "
+                "(PORTCHAIN_SCENARIO_KEYS)"
+            )
+        for code in party.ports:
+            if not registry.operates_at(current, code):
+                registry.set_port(current, code, sender=self.port.deployer)
+        return current
 
     def party_code(self, name: str) -> PartyCode:
-        """The identifying code (DCSA's "mutually defined" list, ZZZ) this run gives party ``name``."""
-        return PartyCode("ZZZ", f"portchain-scenario:{self.tag}:{name}")
+        """The identifying code (DCSA's "mutually defined" list, ZZZ) party ``name`` is registered with: tagged
+        like its organisation, so a re-run with the same key finds the code already held."""
+        return PartyCode("ZZZ", f"portchain-scenario:{org_tag(self.accounts[name].address)}:{name}")
 
     def carrier_code(self, name: str) -> PartyCode:
-        """The 4-letter NMFTA-style carrier code this run gives carrier ``name`` (unique per run and carrier)."""
-        digest = keccak(f"{self.tag}:{name}".encode())
+        """The 4-letter NMFTA-style carrier code carrier ``name`` is registered with (one per carrier organisation)."""
+        digest = keccak(f"{org_tag(self.accounts[name].address)}:{name}".encode())
         return PartyCode("NMFTA", "".join(chr(ord("A") + b % 26) for b in digest[:4]))
 
     def _register_party_codes(self) -> None:
-        """The registrar registers the codes of the parties the transport documents name (one tx per party)."""
+        """The registrar registers the codes of the parties the transport documents name (one tx per party that
+        does not hold them all yet)."""
         named: dict[str, list[PartyCode]] = {}
         for name, spec in self.scenario.documents.items():
             if spec.type == "transport-document":
@@ -659,7 +739,19 @@ class _Runner:
                     if role == "carrier" and self.carrier_code(party) not in codes:
                         codes.append(self.carrier_code(party))
         for party, codes in named.items():
-            self.port.registry.add_party_codes(self.orgs[party], codes, sender=self.port.deployer)
+            held = self.port.registry.org_of_party_codes(codes)
+            missing = [code for code in codes if held[code] != self.orgs[party]]
+            if missing:
+                self.port.registry.add_party_codes(self.orgs[party], missing, sender=self.port.deployer)
+
+    def _opening_balances(self) -> None:
+        """The token balance of each party a balance check names, as the run starts: a check counts what the
+        party gained during the run (on a fresh chain the same as what it holds; on a persistent one, where a
+        re-run's parties keep their accounts, what this run moved)."""
+        for step in self.scenario.steps:
+            name = step.args.get("balance") if step.action == "check" else None
+            if name is not None and name not in self.opening:
+                self.opening[name] = self.port.token.balance_of(self.accounts[name].address)
 
     def _build_document(self, name: str, spec: DocumentSpec) -> Any:
         from .documents import trade
@@ -837,11 +929,18 @@ class _Runner:
             if "status" in values and view.status.name != str(values["status"]).upper():
                 raise ScenarioFailedError(f"{where}: declaration is {view.status.name}, expected {values['status']}")
         if "balance" in values:
-            balance = self.port.token.balance_of(values["balance"])
-            if balance != values.get("amount", balance):
-                held = from_units(balance, self.decimals)
-                expected = step.args["amount"]
-                raise ScenarioFailedError(f"{where}: {step.args['balance']} holds {held}, expected {expected}")
+            self._check_balance(where, step, values)
+
+    def _check_balance(self, where: str, step: Step, values: dict[str, Any]) -> None:
+        who = step.args["balance"]
+        opening = self.opening.get(who, 0)
+        gained = self.port.token.balance_of(values["balance"]) - opening
+        if gained != values.get("amount", gained):
+            expected = step.args["amount"]
+            if opening:
+                raise ScenarioFailedError(f"{where}: {who} gained {from_units(gained, self.decimals)} during the run "
+                                          f"(it held {from_units(opening, self.decimals)} before), expected {expected}")
+            raise ScenarioFailedError(f"{where}: {who} holds {from_units(gained, self.decimals)}, expected {expected}")
 
     def _check_bill(self, where: str, step: Step, values: dict[str, Any]) -> None:
         status = self.port.bol.status(values["bill"])
@@ -880,7 +979,8 @@ _SUPPLIED: dict[str, dict[str, Callable[[_Runner, Step], Any]]] = {
 
 
 def _scenario_keys(port: Port) -> dict[str, LocalAccount]:
-    """Party keys for a remote network: $PORTCHAIN_SCENARIO_KEYS names a JSON file {party: private key}."""
+    """Party keys for a remote network: $PORTCHAIN_SCENARIO_KEYS names a JSON file {party: private key}; each key
+    must hold ether (no faucet there) and be one party's only."""
     if port.network.local:
         return {}
     path = os.environ.get("PORTCHAIN_SCENARIO_KEYS")
@@ -895,9 +995,24 @@ def _scenario_keys(port: Port) -> dict[str, LocalAccount]:
         raw = json.loads(Path(path).read_text())
     except (OSError, ValueError):
         raise ConfigurationError(f"cannot read PORTCHAIN_SCENARIO_KEYS file {path}") from None
-    if not isinstance(raw, dict):
+    if not isinstance(raw, dict) or not all(isinstance(key, str) for key in raw.values()):
         raise ConfigurationError(f"PORTCHAIN_SCENARIO_KEYS file {path} must map party names to keys")
-    return {name: account_from_key(key) for name, key in raw.items()}
+    keys = {name: account_from_key(key, f"the key of {name!r} in PORTCHAIN_SCENARIO_KEYS") for name, key in raw.items()}
+    owners: dict[str, str] = {}
+    for name, account in keys.items():
+        if account.address in owners:
+            raise ConfigurationError(f"PORTCHAIN_SCENARIO_KEYS gives {owners[account.address]!r} and {name!r} the "
+                                     "same key: each party signs for its own organisation")
+        owners[account.address] = name
+    return keys
+
+
+def _check_funded(port: Port, accounts: dict[str, LocalAccount]) -> None:
+    empty = [name for name, account in accounts.items()
+             if int(port.layer.request("eth_getBalance", [account.address, "latest"]), 16) == 0]
+    if empty:
+        raise ConfigurationError(f"no ether on {port.network.name} for the key(s) of {', '.join(empty)} "
+                                 "(PORTCHAIN_SCENARIO_KEYS): fund them first")
 
 
 def run_scenario(
@@ -909,7 +1024,11 @@ def run_scenario(
     log: Callable[[Any], None] = lambda _entry: None,
 ) -> ScenarioResult:
     """Run a scenario through the SDK. Without ``port``, on a fresh local Anvil that is stopped afterwards.
-    ``tag`` makes the run's organisations and documents unique (several runs on one chain)."""
+
+    ``tag`` (default: random) makes the run's documents and credit terms unique, so that runs on one chain never
+    share a bill or a credit. Organisations are keyed by their signer instead (see :func:`org_tag`): on a persistent
+    network with the same PORTCHAIN_SCENARIO_KEYS, a re-run reuses each party's organisation, its designation and
+    its party codes, and sends none of that again."""
     spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if port is None:
         import tempfile
@@ -921,6 +1040,15 @@ def run_scenario(
     _check_amounts(spec, port.token.decimals)
     started = time.perf_counter()
     runner = _Runner(port, spec, tag or os.urandom(3).hex(), timeline, log)
-    runner.setup()
-    refusals = runner.run()
-    return runner.result(time.perf_counter() - started, refusals)
+    counter = _Counter(port.layer)
+    try:
+        runner.setup()
+        setup = counter.take()
+        refusals = runner.run()
+        steps = counter.take()
+    finally:
+        counter.detach()
+    result = runner.result(time.perf_counter() - started, refusals)
+    result.transactions, result.gas, result.seconds = steps
+    result.setup_transactions, result.setup_gas, result.setup_seconds = setup
+    return result

@@ -112,6 +112,37 @@ def roles_from_mask(mask: int) -> list[Role]:
 HexLike = str | bytes
 
 
+class Bytes32(bytes):
+    """32 bytes that print as ``0x``-hex: the ids and hashes the SDK returns (bill and declaration ids, document and
+    name hashes). Otherwise plain :class:`bytes`: equal to, hashing like and usable wherever the same bytes are
+    (sending, slicing, ``.hex()``); ``bytes(value)`` gives the plain bytes back.
+
+    >>> bill = Bytes32("0x" + "ab" * 32)
+    >>> str(bill) == repr(bill) == f"{bill}" == "0x" + "ab" * 32, bill == bytes.fromhex("ab" * 32)
+    (True, True)
+    >>> f"{Bytes32(bytes(32)):.10}"
+    '0x00000000'
+    """
+
+    def __new__(cls, value: HexLike) -> Bytes32:
+        if isinstance(value, str):
+            text = value[2:] if value.startswith(("0x", "0X")) else value
+            if not re.fullmatch(r"[0-9a-fA-F]{64}", text):
+                raise InputError(f"expected 0x + 64 hex digits, got {value!r}")
+            value = bytes.fromhex(text)
+        if len(value) != 32:
+            raise InputError(f"expected 32 bytes, got {len(value)}")
+        return super().__new__(cls, value)
+
+    def __str__(self) -> str:
+        return "0x" + self.hex()
+
+    __repr__ = __str__
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
 def to_address(value: str, what: str = "address") -> str:
     """A checksummed address; refuses malformed ones and wrong checksums."""
     if not isinstance(value, str) or not is_hex_address(value):
@@ -121,8 +152,8 @@ def to_address(value: str, what: str = "address") -> str:
     return to_checksum_address(value)
 
 
-def to_hash32(value: HexLike, what: str = "document hash") -> bytes:
-    """32 bytes from ``0x``-hex or bytes; refuses any other length and the zero hash."""
+def to_hash32(value: HexLike, what: str = "document hash") -> Bytes32:
+    """32 bytes (:class:`Bytes32`) from ``0x``-hex or bytes; refuses any other length and the zero hash."""
     if isinstance(value, (bytes, bytearray)):
         raw = bytes(value)
     elif isinstance(value, str):
@@ -136,7 +167,7 @@ def to_hash32(value: HexLike, what: str = "document hash") -> bytes:
         raise InputError(f"{what} must be 32 bytes (64 hex digits), got {len(raw)} bytes")
     if raw == bytes(32):
         raise InputError(f"{what} must not be zero")
-    return raw
+    return Bytes32(raw)
 
 
 def to_country(value: str) -> bytes:
@@ -420,7 +451,7 @@ def is_document(value: Any) -> bool:
     return callable(getattr(value, "hash", None))
 
 
-def document_hash_of(document: Any, what: str = "document hash") -> bytes:
+def document_hash_of(document: Any, what: str = "document hash") -> Bytes32:
     """A document's 32-byte hash: ``document.hash()`` for a document object, the canonical hash of a JSON mapping,
     else the hash given (hex or bytes). The one way the SDK turns "a document or its hash" into 32 bytes.
 
@@ -428,11 +459,11 @@ def document_hash_of(document: Any, what: str = "document hash") -> bytes:
     True
     """
     if is_document(document):
-        return bytes(document.hash())
+        return Bytes32(document.hash())
     if isinstance(document, dict):
         from .documents import document_hash
 
-        return document_hash(document)
+        return Bytes32(document_hash(document))
     return to_hash32(document, what)
 
 
@@ -450,7 +481,7 @@ def to_positive(value: int, bits: int, what: str) -> int:
     return value
 
 
-def org_scoped_id(document: Any, org_id: int, what: str = "organisation") -> bytes:
+def org_scoped_id(document: Any, org_id: int, what: str = "organisation") -> Bytes32:
     """``keccak256(abi.encode(documentHash, orgId))``: how the contracts bind a first-come id (a bill, an anchor) to
     the organisation that creates it, so that no other can take it.
 
@@ -458,21 +489,21 @@ def org_scoped_id(document: Any, org_id: int, what: str = "organisation") -> byt
     'cc69885fda6bcc1a'
     """
     org = to_org_id(org_id, what)
-    return bytes(keccak(abi_encode(["bytes32", "uint32"], [document_hash_of(document), org])))
+    return Bytes32(keccak(abi_encode(["bytes32", "uint32"], [document_hash_of(document), org])))
 
 
-def text_hash(text: str) -> bytes:
+def text_hash(text: str) -> Bytes32:
     """keccak256 of a text's NFC-normalised, trimmed UTF-8: how names, ids and reasons are hashed for the chain."""
-    return bytes(keccak(unicodedata.normalize("NFC", text.strip()).encode()))
+    return Bytes32(keccak(unicodedata.normalize("NFC", text.strip()).encode()))
 
 
-def optional_text_hash(text: str | None) -> bytes:
+def optional_text_hash(text: str | None) -> Bytes32:
     """:func:`text_hash` of ``text``, or 32 zero bytes for no text (an optional reason, report or UCR).
 
     >>> optional_text_hash("  ") == bytes(32)
     True
     """
-    return text_hash(text) if text and text.strip() else bytes(32)
+    return text_hash(text) if text and text.strip() else Bytes32(bytes(32))
 
 
 def _code_text(value: str) -> str:
@@ -515,9 +546,9 @@ class PartyCode:
         object.__setattr__(self, "provider", provider)
         object.__setattr__(self, "code", code if provider == "W3C" else code.upper())
 
-    def hash(self) -> bytes:
+    def hash(self) -> Bytes32:
         """``keccak256(abi.encode(provider, code))``: the key the registry maps to the organisation."""
-        return bytes(keccak(abi_encode(["string", "string"], [self.provider, self.code])))
+        return Bytes32(keccak(abi_encode(["string", "string"], [self.provider, self.code])))
 
     def __str__(self) -> str:
         return f"{self.provider}:{self.code}"

@@ -15,7 +15,7 @@ Run = Callable[..., tuple[int, str, str]]
 def _runner(port, deployments: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("PORTCHAIN_ANVIL_RPC_URL", port.layer.rpc_url)
     monkeypatch.setenv("PORTCHAIN_DEPLOYMENTS_DIR", str(deployments))
-    for name in ("PORTCHAIN_PRIVATE_KEY", "PORTCHAIN_KEYSTORE"):
+    for name in ("PORTCHAIN_PRIVATE_KEY", "PORTCHAIN_KEYSTORE", "ANVIL_PRIVATE_KEY", "ANVIL_KEYSTORE"):
         monkeypatch.delenv(name, raising=False)
 
     def run(*argv: str) -> tuple[int, str, str]:

@@ -54,10 +54,71 @@ def test_bad_input_exits_2_with_one_line(cli) -> None:  # type: ignore[no-untype
 
 
 def test_usage_errors_exit_2(cli) -> None:  # type: ignore[no-untyped-def]
-    code, _, err = cli("registry", "suspend", "not-a-number")
-    assert code == 2 and err.endswith("error: argument org_id: organisation id must be a number, got 'not-a-number'\n")
+    code, out, err = cli("registry", "suspend", "not-a-number")
+    assert code == 2 and out == "" and err == (
+        "portchain: usage: registry suspend: argument org_id: organisation id must be a number, got 'not-a-number' "
+        "(see `portchain registry suspend --help`)\n")
     code, _, err = cli("deploy", "--network", "mainnet")
     assert code == 2 and err == "portchain: error: unknown network 'mainnet'; known networks: anvil, sepolia, besu\n"
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["bogus"], ["registry"], ["registry", "show", "1", "--nope"], ["lc", "apply", "--amount", "1"],
+    ["customs", "lane", "0x" + "ab" * 32, "--lane", "purple"], ["--json", "bol"],
+])
+def test_every_usage_error_is_one_line(cli, argv: list[str]) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = cli(*argv)
+    assert code == 2 and err.startswith("portchain: usage: ") and err.count("\n") == 1, err
+    if "--json" in argv:
+        error = json.loads(out)["error"]
+        assert (error["kind"], error["exitCode"]) == ("usage", 2) and error["message"] in err
+    else:
+        assert out == ""
+
+
+def test_usage_error_under_json_and_full_help(cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = cli("registry", "suspend", "x", "--json")
+    assert code == 2 and err.count("\n") == 1
+    assert json.loads(out) == {"error": {
+        "kind": "usage", "message": "argument org_id: organisation id must be a number, got 'x'", "exitCode": 2}}
+    code, out, err = cli("registry", "suspend", "--help")
+    assert code == 0 and err == "" and out.startswith("usage: portchain registry suspend") and "--reason" in out
+    assert len(out.splitlines()) > 5
+
+
+def test_version(cli) -> None:  # type: ignore[no-untyped-def]
+    from portchain import __version__
+
+    assert cli("--version") == (0, f"portchain {__version__}\n", "")
+
+
+def test_errors_under_json_are_one_object_on_stdout(cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = cli("deploy", "--network", "mainnet", "--json")
+    assert code == 2 and err.count("\n") == 1 and json.loads(out) == {"error": {
+        "kind": "error", "message": "unknown network 'mainnet'; known networks: anvil, sepolia, besu", "exitCode": 2,
+        "name": "UnknownNetworkError"}}
+    cli("deploy")
+    code, out, err = cli("registry", "show", "999", "--json")
+    assert code == 1 and err == "portchain: refused: UnknownOrganisation(org_id=999)\n"
+    assert json.loads(out) == {"error": {
+        "kind": "refused", "message": "UnknownOrganisation(org_id=999)", "exitCode": 1, "name": "UnknownOrganisation",
+        "arguments": {"orgId": 999}}}
+    code, out, err = cli("registry", "add-signer", "1", "0x1234", "--json")
+    assert code == 2 and json.loads(out)["error"] == {
+        "kind": "error", "message": "signer is not a 20-byte hex address: '0x1234'", "exitCode": 2,
+        "name": "InputError"}
+
+
+def test_an_unknown_organisation_exits_1_by_id_or_address(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("deploy")
+    nobody = Account.create().address
+    code, _, err = cli("registry", "show", "999")
+    assert code == 1 and "UnknownOrganisation(org_id=999)" in err
+    code, out, err = cli("registry", "show", "--address", nobody, "--json")
+    assert code == 1 and err == f"portchain: not found: {nobody} signs for no organisation\n"
+    assert json.loads(out)["error"]["kind"] == "not-found"
+    code, _, err = cli("registry", "show", "--address", "0x1234")  # bad syntax stays a usage error
+    assert code == 2 and "not a 20-byte hex address" in err
 
 
 def test_missing_node_is_explained(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
@@ -104,3 +165,39 @@ def test_demo_runs_the_flagship_and_writes_its_report(capsys: pytest.CaptureFixt
     assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "Shenzhen to Rotterdam" in markdown.read_text() and picture.name in markdown.read_text()
     assert report["transactions"] > 30 and report["totalGas"] > 1_000_000
+    # one wall time in the report and the timeline (the scenario's), the demo's own total beside it, named apart
+    assert 0 < report["scenarioSeconds"] < report["seconds"]
+    assert "| scenario wall time | " in markdown.read_text()
+
+
+def test_the_demo_names_its_two_wall_times() -> None:
+    from portchain.cli._demo import demo_time_line
+
+    line = demo_time_line(1.74, 65.5)
+    assert line == ("demo wall time 1 min 5.5 s: scenario wall time 1.7 s + 1 min 3.8 s to compile, start Anvil, "
+                    "deploy and write the report")
+
+
+def test_token_refusals_get_a_hint() -> None:
+    import argparse
+
+    from eth_abi import encode
+    from eth_utils import function_signature_to_4byte_selector
+
+    from portchain._revert import decode_revert
+    from portchain.cli import _hint
+
+    def refusal(signature: str, *values: object) -> Exception:
+        types = signature[signature.index("(") + 1:-1].split(",")
+        return decode_revert("0x" + function_signature_to_4byte_selector(signature).hex() + encode(types, values).hex())
+
+    account = Account.create().address
+    allowance = refusal("ERC20InsufficientAllowance(address,uint256,uint256)", account, 0, 5)
+    both, approve_only = argparse.Namespace(permit=False, approve=False), argparse.Namespace(approve=False)
+    assert _hint(both, allowance) == "pass --permit or --approve, or approve the contract first"
+    assert _hint(approve_only, allowance) == "pass --approve, or approve the contract first"
+    assert _hint(argparse.Namespace(), allowance).startswith("approve the contract first: portchain token approve")
+    balance = refusal("ERC20InsufficientBalance(address,uint256,uint256)", account, 1, 5)
+    assert _hint(both, balance) == (f"{account} holds too few tokens: see `portchain token balance`; on a local chain "
+                                    "`portchain token mint` adds some")
+    assert _hint(both, refusal("NoTreasury(bytes2)", b"NL")) == ""

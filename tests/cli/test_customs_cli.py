@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
-from portchain import Role
+import pytest
+
+from portchain import InputError, Role
 from portchain.clients.bill_of_lading import bill_id_for
+from portchain.clients.customs import Item
 from portchain.documents import sample_transport_document
 
 ZERO_ADDRESS = "0x" + "00" * 20
@@ -24,6 +28,7 @@ def test_import_from_lodging_to_gate_out(suite_cli, port, parties, tmp_path: Pat
     bol.issue(bill, sender=carrier.account)
     bol.transfer(bill, importer.org_id, sender=exporter.account)
     bill_hex = "0x" + bill.hex()
+    assert str(bill) == f"{bill}" == repr(bill) == bill_hex  # the SDK's ids print as 0x-hex
 
     assert run("tariff", "set", "6403", "800", "--as", "customs")[0] == 0
     assert run("tariff", "set", "851712", "0", "--as", "customs")[0] == 0
@@ -177,3 +182,30 @@ def test_rebate_treasury_is_nominated_then_accepted(suite_cli, port, parties) ->
     assert code == 0, err
     assert out.startswith(f"{treasury} now pays NL's rebates (approve the rebate contract) (tx 0x")
     assert tuple(port.rebates._call("treasuryOf", b"NL")) == (treasury, port.token.address)
+
+
+def test_lodging_where_no_customs_authority_is_designated_is_refused(suite_cli, port, parties, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run, importer = suite_cli, parties[Role.CONSIGNEE]
+    assert port.registry.authority_of("BR", Role.CUSTOMS) == 0
+    declaration = tmp_path / "declaration.json"
+    declaration.write_text('{"items": [{"hsCode": "010121", "customsValue": "5", "origin": "IE"}]}')
+
+    def sent() -> int:
+        return int(port.layer.request("eth_getTransactionCount", [importer.address, "latest"]), 16)
+
+    before = sent()
+    code, out, err = run("customs", "lodge", str(declaration), "--kind", "import", "--country", "BR",
+                         "--as", "consignee", "--json")
+    assert code == 2 and err == (
+        "portchain: error: BR has no customs authority: nobody could act on a declaration lodged there; the "
+        "consortium admin designates one with `portchain registry designate <org-id> --country BR --role customs`\n")
+    assert json.loads(out)["error"]["name"] == "InputError"
+    goods = [Item("010121", 5, "IE")]
+    with pytest.raises(InputError, match="BR has no customs authority"):
+        port.customs.lodge("import", "br", os.urandom(32), goods, sender=importer.account)
+    assert sent() == before  # refused before anything was sent
+
+    lodged = port.customs.lodge("import", "NL", os.urandom(32), goods, sender=importer.account)
+    assert str(lodged) == "0x" + lodged.hex() and port.customs.declaration(lodged).id == lodged
+    shown = port.registry.organisation(importer.org_id)
+    assert str(shown.name_hash) == "0x" + shown.name_hash.hex() and shown.to_json()["nameHash"] == str(shown.name_hash)

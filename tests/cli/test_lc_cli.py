@@ -121,8 +121,13 @@ def test_an_amendment_increase_is_funded_by_the_payer(suite_cli, port, parties) 
     assert code == 0, err
     assert port.token.balance_of(applicant.address) == 47_600 * 10**6  # the bank's amendment moves no money
     code, _, err = run("lc", "accept-amendment", credit, "--as", "shipper")
-    assert code == 1 and err.startswith(
-        f"portchain: refused: AmendmentNotFunded(id={credit}, number=1, increase={17_600 * 10**6})"
+    assert code == 1 and err.startswith(  # an amount in token units, and in base units as the contract has it
+        f"portchain: refused: AmendmentNotFunded(id={credit}, number=1, increase=17600 pUSD (17600000000 base units))"
+    )
+    code, _, err = run("lc", "fund-amendment", credit, "--as", "consignee")  # nothing approved: a hint at --approve
+    assert code == 1 and err == (
+        f"portchain: refused: ERC20InsufficientAllowance(spender={port.lc.address}, allowance=0 pUSD (0 base units), "
+        "needed=17600 pUSD (17600000000 base units)) (pass --approve, or approve the contract first)\n"
     )
     code, _, err = run("lc", "fund-amendment", credit, "--approve", "--as", "bank")  # only the payer funds it
     assert code == 1 and f"NotPayer(id={credit}, caller={bank.address}, payer={applicant.address})" in err
@@ -153,6 +158,18 @@ def test_refused_application_approves_nothing_and_types_must_agree(suite_cli, po
                        "--latest-shipment", _day(now + 30 * 86400), "--approve", "--as", "consignee")
     assert code == 1 and "UnknownOrganisation(org_id=999)" in err
     assert port.token.allowance(applicant.address, port.lc.address) == 0  # nothing was sent before the refusal
+    code, out, err = run("lc", "apply", "--terms", "0x" + "ab" * 32, "--beneficiary", str(parties[Role.SHIPPER].org_id),
+                         "--issuing-bank", str(parties[Role.BANK].org_id), "--amount", "100.5", "--expiry",
+                         _day(now + 60 * 86400), "--latest-shipment", _day(now + 30 * 86400), "--as", "consignee",
+                         "--json")  # neither --permit nor --approve, and no allowance
+    assert code == 1 and err.endswith(
+        "needed=100.5 pUSD (100500000 base units)) (pass --permit or --approve, or approve the contract first)\n")
+    assert json.loads(out) == {"error": {
+        "kind": "refused", "exitCode": 1, "name": "ERC20InsufficientAllowance",
+        "message": err.removeprefix("portchain: refused: ").split(" (pass")[0],
+        "arguments": {"spender": port.lc.address, "allowance": 0, "needed": 100_500_000},
+        "hint": "pass --permit or --approve, or approve the contract first",
+    }}
 
     invoice = sample_commercial_invoice(invoice_number="INV-TYPE-1").dump(tmp_path / "invoice.json")
     code, _, err = run("doc", "anchor", str(invoice), "--type", "packing-list", "--as", "shipper")

@@ -540,7 +540,8 @@ def test_examination_refusals(border: Border) -> None:
     horses, document = border.import_declaration(items=unrated)
     with pytest.raises(errors.NoTariffRate) as rate:
         c.assess(horses, document, unrated, sender=border.customs.account)
-    assert (rate.value.country, rate.value.hs_code) == (b"NL", 10121)
+    assert (rate.value.country, rate.value.hs_code) == (b"NL", "010121")  # the HS code with its leading zero
+    assert str(rate.value) == "NoTariffRate(country=NL, hs_code=010121)"
 
 
 def test_configuration_refusals(border: Border) -> None:

@@ -112,3 +112,71 @@ def test_letter_of_credit_is_wired_once(port, tmp_path: Path) -> None:  # type: 
     deploy_suite(port.layer, "anvil", port.deployer, tmp_path, log=messages.append)
     assert not any("wired" in m for m in messages)
     assert registry.organisation_count() == escrow_org
+
+
+def test_a_refused_transaction_leaves_no_record(port, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from eth_account import Account
+
+    broke = Account.create()  # no ether: the node refuses the deployment
+    with pytest.raises(DeploymentError, match="deploying PortRegistry: the node refused the transaction: Insufficient"):
+        deploy_suite(port.layer, "anvil", broke, tmp_path)
+    assert not (tmp_path / "anvil" / "PortRegistry.json").exists()
+
+
+def test_a_stopped_deploy_is_resumed_from_its_pending_record(  # type: ignore[no-untyped-def]
+    port, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopped while waiting for Customs' transaction (here: it was mined meanwhile): the record was written,
+    pending, before the transaction was sent; the next run records the mined one instead of deploying again."""
+    from portchain import deploy
+
+    real_wait = deploy._Chain.wait_mined
+
+    def stop_at_customs(self, label: str, hashes: list[str]):  # type: ignore[no-untyped-def]
+        if label == "Customs":
+            raise KeyboardInterrupt
+        return real_wait(self, label, hashes)
+
+    monkeypatch.setattr(deploy._Chain, "wait_mined", stop_at_customs)
+    nonce = int(port.layer.request("eth_getTransactionCount", [port.deployer.address, "latest"]), 16)
+    with pytest.raises(KeyboardInterrupt):
+        deploy_suite(port.layer, "anvil", port.deployer, tmp_path)
+    pending = json.loads((tmp_path / "anvil" / "Customs.json").read_text())
+    assert pending["pending"]["nonce"] == nonce + 1 and "receipt" not in pending
+    again = portchain_connect(port, tmp_path)
+    with pytest.raises(DeploymentError, match=r"Customs has a deployment pending \(transaction 0x[0-9a-f]{64}, "
+                                              rf"nonce {nonce + 1}\): run `portchain deploy --network anvil`"):
+        again.customs.address  # noqa: B018
+    monkeypatch.setattr(deploy._Chain, "wait_mined", real_wait)
+    messages: list[str] = []
+    result = deploy_suite(port.layer, "anvil", port.deployer, tmp_path, log=messages.append)
+    assert result.resumed == ["Customs"] and result.reused == ["PortRegistry"]
+    assert result.deployed == SUITE_NAMES[1:]
+    assert any("Customs: the transaction an earlier run sent" in m and "was mined" in m for m in messages)
+    record = json.loads((tmp_path / "anvil" / "Customs.json").read_text())
+    assert "pending" not in record and record["address"] == pending["address"] and record["numDeployments"] == 1
+    assert list(record)[:4] == ["address", "abi", "transactionHash", "receipt"]
+    # one transaction per contract, and the escrow's wiring
+    assert int(port.layer.request("eth_getTransactionCount", [port.deployer.address, "latest"]), 16) == (
+        nonce + len(SUITE_NAMES) + 1)
+
+
+def test_a_pending_record_whose_nonce_went_elsewhere_is_deployed_afresh(port, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    deploy_suite(port.layer, "anvil", port.deployer, tmp_path)
+    path = tmp_path / "anvil" / "TradeDocuments.json"
+    record = json.loads(path.read_text())
+    del record["receipt"]
+    record["pending"] = {"from": port.deployer.address, "nonce": 0, "transactions": ["0x" + "ab" * 32]}
+    path.write_text(json.dumps(record))
+    messages: list[str] = []
+    again = deploy_suite(port.layer, "anvil", port.deployer, tmp_path, log=messages.append)
+    assert any("TradeDocuments: the transaction an earlier run sent (nonce 0) was never mined" in m for m in messages)
+    # deployed afresh, and the contracts built on it follow
+    assert again.deployed[0] == "TradeDocuments" and again.resumed == []
+    assert json.loads(path.read_text())["numDeployments"] == 1
+
+
+def portchain_connect(port, folder: Path):  # type: ignore[no-untyped-def]
+    import portchain
+
+    return portchain.connect("anvil", rpc_url=port.layer.rpc_url, deployments_dir=folder)

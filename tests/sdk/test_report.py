@@ -10,12 +10,15 @@ import pytest
 
 from portchain.report import (
     DPI,
+    ELLIPSIS,
+    MIN_LABEL_FONT,
     PartyLine,
     ScenarioRun,
     TimelineEntry,
     figure_size,
     format_timeline,
     gas_by_action,
+    swimlane_labels,
     write_markdown,
     write_report,
     write_swimlane_png,
@@ -177,6 +180,8 @@ def test_format_timeline(run: ScenarioRun, width: int) -> None:
     assert "0x0001…" in first and f"{run.timeline[0].gas:,}" in first
     last = lines[-1]
     assert f"{run.total_gas:,}" in last and f"{run.transactions} transactions" in last and "4.2 s" in last
+    if width >= 80:  # the scenario's own wall time, named so that the demo's total is not taken for it
+        assert last.endswith("30 steps, scenario wall time 4.2 s")
 
 
 def test_format_timeline_wide_keeps_state_and_note(run: ScenarioRun) -> None:
@@ -194,3 +199,60 @@ def test_write_report(run: ScenarioRun, tmp_path: Path) -> None:
     assert re.fullmatch(r"flagship-\d{8}-\d{6}", md.stem)
     assert png_size(png)[0] > 0
     assert f"![swimlane]({png.name})" in md.read_text(encoding="utf-8")
+
+
+def _with_times(run: ScenarioRun, seconds_apart: int, wall: float) -> ScenarioRun:
+    from dataclasses import replace
+
+    timeline = tuple(replace(e, block_time=1_750_000_000 + seconds_apart * (e.index - 1)) for e in run.timeline)
+    return replace(run, timeline=timeline, wall_seconds=wall)
+
+
+@pytest.mark.parametrize(
+    "apart, span, wall, wall_text",
+    [(0, "0 s", 0.4, "0.4 s"), (1, "29 s", 4.25, "4.2 s"), (3, "1 min 27 s", 65.34, "1 min 5.3 s"),
+     (3_600, "1 d 5 h 0 min", 125.0, "2 min 5.0 s")],
+)
+def test_markdown_times_under_a_minute_are_in_seconds(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path, apart: int, span: str, wall: float, wall_text: str
+) -> None:
+    text = write_markdown(_with_times(run, apart, wall), tmp_path / "run.md", None).read_text(encoding="utf-8")
+    chain_time = next(line for line in text.splitlines() if line.startswith("| chain time |"))
+    assert chain_time.endswith(f" UTC ({span}) |")
+    assert f"| scenario wall time | {wall_text} |" in text
+
+
+def _crowded_run() -> ScenarioRun:
+    """One party doing long-named actions at consecutive steps: the narrowest boxes the picture draws."""
+    actions = ["lc.consent_to_cancellation", "doc.anchor", "bol.record_milestone", "lc.accept_amendment",
+               "gate.authorise", "customs.require_amendment"] * 10
+    timeline = tuple(
+        TimelineEntry(i, "carrier", "CARRIER", action, "0x" + "ab" * 32, 50_000, "ok")
+        for i, action in enumerate(actions, start=1)
+    )
+    return ScenarioRun("crowded", "", "", "anvil", 31337, PARTIES[:2], timeline, 1.0)
+
+
+def test_swimlane_labels_are_never_cut(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from matplotlib.axes import Axes
+
+    crowded = _crowded_run()
+    labels = swimlane_labels(crowded)
+    for entry in crowded.timeline:
+        text, size = labels[entry.index]
+        assert text.replace("\n", "") == entry.short_action and ELLIPSIS not in text  # whole, maybe on lines
+        assert size >= MIN_LABEL_FONT
+    assert labels[1][0] == "consent_to_\ncancellation" and labels[2] == ("anchor", labels[2][1])
+    assert labels[2][1] >= 6  # a short action between two neighbours of its lane stays at a readable size
+
+    drawn: list[tuple[str, float]] = []
+    original = Axes.text
+
+    def text(self, x, y, s, *args, **kwargs):  # type: ignore[no-untyped-def]
+        drawn.append((s, kwargs.get("fontsize")))
+        return original(self, x, y, s, *args, **kwargs)
+
+    monkeypatch.setattr(Axes, "text", text)
+    write_swimlane_png(crowded, tmp_path / "crowded.png")
+    assert [label for label in drawn if label[0].replace("\n", "") in {e.short_action for e in crowded.timeline}] \
+        == [labels[e.index] for e in crowded.timeline]

@@ -20,13 +20,20 @@ from ..port import Port
 from ..transactions import Receipt
 
 
+class UsageError(SystemExit):
+    """A malformed command line: :func:`portchain.cli.main` reports it in one line and exits 2 (``--help`` shows
+    the full usage)."""
+
+    def __init__(self, prog: str, message: str) -> None:
+        super().__init__(2)
+        self.prog, self.message = prog, message
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse with exit code 2 and a one-line error for bad usage."""
+    """argparse whose usage errors are raised (:class:`UsageError`) for the caller to report in one line."""
 
     def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
-        raise SystemExit(2)
+        raise UsageError(self.prog, message)
 
 
 def _options() -> argparse.ArgumentParser:
@@ -40,10 +47,13 @@ def _options() -> argparse.ArgumentParser:
 def _network_options() -> argparse.ArgumentParser:
     net = argparse.ArgumentParser(add_help=False)
     net.add_argument("--network", default=os.environ.get("PORTCHAIN_NETWORK", "anvil"),
-                     help="network name: anvil, sepolia, besu (default: $PORTCHAIN_NETWORK or anvil)")
+                     help="network name: anvil, sepolia, besu or one defined in portchain.toml "
+                          "(default: $PORTCHAIN_NETWORK or anvil)")
     net.add_argument("--rpc-url", help="override the network's RPC URL")
     net.add_argument("--deployments", type=Path, default=None,
-                     help="deployments folder (default: $PORTCHAIN_DEPLOYMENTS_DIR or ./deployments)")
+                     help="deployments folder (default: $PORTCHAIN_DEPLOYMENTS_DIR, else deployments/ in the project "
+                          "the current directory is in (the nearest folder upwards with portchain.toml, or a "
+                          "portchain checkout), else ./deployments)")
     return net
 
 
@@ -51,7 +61,8 @@ def _actor_options() -> argparse.ArgumentParser:
     actor = argparse.ArgumentParser(add_help=False)
     actor.add_argument("--as", dest="as_role", metavar="ROLE",
                        help="local networks only: sign as the demo organisation of ROLE (carrier, shipper ...); "
-                            "otherwise the key of PORTCHAIN_PRIVATE_KEY / PORTCHAIN_KEYSTORE signs")
+                            "otherwise the network's key signs (<NETWORK>_PRIVATE_KEY or <NETWORK>_KEYSTORE; on a "
+                            "remote network PORTCHAIN_PRIVATE_KEY / PORTCHAIN_KEYSTORE without one)")
     return actor
 
 
@@ -128,7 +139,8 @@ def sender(args: argparse.Namespace, port: Port) -> LocalAccount:
     if role:
         if not port.network.local:
             raise ConfigurationError(
-                f"--as works only on a local network; on {port.network.name} set PORTCHAIN_PRIVATE_KEY or a keystore"
+                f"--as works only on a local network; on {port.network.name} the network's key signs: set "
+                f"{port.network.keys.describe()}"
             )
         from ..devnet import account_for
 

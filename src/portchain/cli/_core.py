@@ -47,9 +47,10 @@ def _default_port() -> int:
 
 
 def cmd_node(args: argparse.Namespace) -> int:
-    from ..node import AnvilNode
+    from ..node import LocalNode
 
-    node = AnvilNode.start(port=args.port or _default_port(), state=args.state)
+    port = _default_port() if args.port is None else args.port  # a port given is checked: 1..65535 and free
+    node = LocalNode.start(engine=args.engine, port=port, state=args.state)
     stop = {"now": False}
 
     def _stop(*_: Any) -> None:
@@ -59,8 +60,9 @@ def cmd_node(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, _stop)
     emit(
         args,
-        {"rpcUrl": node.rpc_url, "pid": node.process.pid, "state": str(node.state) if node.state else None},
-        f"anvil listening on {node.rpc_url} (pid {node.process.pid}"
+        {"engine": node.engine, "rpcUrl": node.rpc_url, "pid": node.process.pid,
+         "state": str(node.state) if node.state else None},
+        f"{node.engine} listening on {node.rpc_url} (pid {node.process.pid}"
         f"{', state ' + str(node.state) if node.state else ''}); Ctrl-C stops it\n"
         f"  export PORTCHAIN_ANVIL_RPC_URL={node.rpc_url}",
     )
@@ -71,22 +73,71 @@ def cmd_node(args: argparse.Namespace) -> int:
     finally:
         node.stop()
     if not getattr(args, "json", False):
-        print("anvil stopped" + (f"; chain saved to {node.state}" if node.state else ""))
+        print(f"{node.engine} stopped" + (f"; chain saved to {node.state}" if node.state else ""))
     return 0
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def cmd_deploy(args: argparse.Namespace) -> int:
     with connect_persistent(args) as port:
-        result = port.deploy(log=progress(args))
-        records = {name: record["address"] for name, record in result.records.items()}
+        result = port.deploy(log=progress(args), progress=_stderr, with_token=args.with_token)
+        records = {name: record["address"] for name, record in result.records.items() if "pending" not in record}
+        folder = port.deployments_dir / port.network.name
+        resumed = f" ({len(result.resumed)} resumed from an interrupted run)" if result.resumed else ""
         emit(
             args,
             {"network": port.network.name, "chainId": port.layer.chain_id, "contracts": records,
-             "deployed": result.deployed, "reused": result.reused},
-            f"{port.network.name} (chain {port.layer.chain_id}): {len(result.deployed)} deployed, "
-            f"{len(result.reused)} reused; records in {port.deployments_dir / port.network.name}",
+             "deployed": result.deployed, "reused": result.reused, "resumed": result.resumed,
+             "records": str(folder)},
+            f"{port.network.name} (chain {port.layer.chain_id}): {len(result.deployed)} deployed{resumed}, "
+            f"{len(result.reused)} reused; records in {folder}",
         )
     return 0
+
+
+def cmd_networks(args: argparse.Namespace) -> int:
+    from ..config import config_file, list_networks
+
+    path = config_file()
+    entries: list[dict[str, Any]] = []
+    lines = [f"configuration: {path or 'none (no portchain.toml, $PORTCHAIN_CONFIG unset)'}"]
+    for name, network in list_networks():
+        if isinstance(network, Exception):
+            entries.append({"name": name, "error": str(network)})
+            lines.append(f"{name}: error: {network}")
+        else:
+            entry = _network_entry(network)
+            entries.append(entry)
+            lines.append(_network_line(entry))
+    emit(args, {"config": str(path) if path else None, "networks": entries}, "\n".join(lines))
+    return 0
+
+
+def _network_entry(network: Any) -> dict[str, Any]:
+    """What `portchain networks` shows of a network: where its URL, key and token come from, never a secret."""
+    from ..config import key_source, safe_host
+
+    return {
+        "name": network.name, "chainId": network.chain_id, "local": network.local,
+        "rpc": safe_host(network.rpc_url) if network.rpc_url else None, "rpcVariable": network.rpc_env,
+        "confirmations": network.confirmations, "blockTime": network.block_time, "key": key_source(network),
+        "settlementToken": network.settlement_token, "settlementTokenFrom": network.settlement_token_source or None,
+        "definedIn": network.source,
+    }
+
+
+def _network_line(entry: dict[str, Any]) -> str:
+    rpc = entry["rpc"] or ("auto-started anvil" if entry["local"] else f"no RPC URL (set {entry['rpcVariable']})")
+    token = entry["settlementToken"]
+    return (
+        f"{entry['name']}: chain {entry['chainId']}, {'local' if entry['local'] else 'remote'}, {rpc}, "
+        f"{entry['confirmations']} confirmations, ~{entry['blockTime']:g} s blocks; key: {entry['key']}"
+        + (f"; settlement token {token} ({entry['settlementTokenFrom']})" if token else "")
+        + ("" if entry["definedIn"] == "built-in" else f" [{entry['definedIn']}]")
+    )
 
 
 def cmd_gas(args: argparse.Namespace) -> int:
@@ -113,15 +164,23 @@ def register(sub: Any) -> None:
     p.add_argument("--no-cache", action="store_true", help="ignore the compile cache under build/")
     p.set_defaults(func=cmd_compile)
 
-    p = subparser(sub, "node", "run a local Anvil until Ctrl-C",
+    p = subparser(sub, "node", "run a local Anvil (or Ganache) until Ctrl-C",
                   "portchain node --port 8545 --state build/chain.json", [COMMON])
+    p.add_argument("--engine", choices=["anvil", "ganache"], default="anvil", help="the local chain (default anvil)")
     p.add_argument("--port", type=int, help="TCP port on 127.0.0.1 (default 8545, or a free one if taken)")
-    p.add_argument("--state", help="file to load the chain from and save it to on exit")
+    p.add_argument("--state", help="file (a folder for ganache) to load the chain from and save it to on exit")
     p.set_defaults(func=cmd_node)
 
-    p = subparser(sub, "deploy", "deploy the suite (idempotent) and write deployments/",
+    p = subparser(sub, "deploy", "deploy the suite (idempotent, resumable) and write deployments/",
                   "PORTCHAIN_ANVIL_RPC_URL=http://127.0.0.1:8545 portchain deploy --network anvil", [COMMON, NETWORK])
+    p.add_argument("--with-token", action="store_true",
+                   help="also deploy the SettlementToken faucet on a network that is not local (a local one always "
+                        "gets it); not when the network has a settlement token configured")
     p.set_defaults(func=cmd_deploy)
+
+    p = subparser(sub, "networks", "list the networks: built in and from portchain.toml, with where each key and "
+                  "RPC URL come from (never their values)", "portchain networks --json", [COMMON])
+    p.set_defaults(func=cmd_networks)
 
     p = subparser(sub, "gas", "gas per operation, measured on a fresh local chain", "portchain gas --json", [COMMON])
     p.set_defaults(func=cmd_gas)

@@ -10,6 +10,7 @@ computes it; the output is the transaction line, with ``says`` in front and ``js
 from __future__ import annotations
 
 import argparse
+import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -18,6 +19,7 @@ from typing import Any
 from eth_account.signers.local import LocalAccount
 
 from ..actions import ACTIONS, Action, Funding, Kind, Outcome, Param
+from ..errors import AMOUNT_ARGUMENTS, ContractError, PortchainError
 from ..port import Port
 from ._common import connect_persistent, emit, sender, tx_json, tx_text
 
@@ -115,10 +117,23 @@ def perform(command: Command, args: argparse.Namespace) -> int:
             value = command.values[param.name](call) if param.name in command.values else _option(call, param)
             if value is not None:
                 values[param.name] = value
-        outcome = action.run(port, call.account, values)
+        try:
+            outcome = action.run(port, call.account, values)
+        except ContractError as exc:
+            _token_unit(exc, port)
+            raise
         data, text = command.report(Done(call, action, values, outcome))
         emit(args, data, text)
     return 0
+
+
+def _token_unit(exc: ContractError, port: Port) -> None:
+    """Show the amounts of a refusal in the units of this network's settlement token (its decimals and symbol);
+    should they not be read, the refusal stays as it is."""
+    if not AMOUNT_ARGUMENTS.intersection(exc.arguments):
+        return
+    with contextlib.suppress(PortchainError):
+        exc.amount_unit = (port.token.decimals, port.token.symbol)
 
 
 def bind(subcommands: Any, commands: Mapping[str, Command], reads: Mapping[str, Callable[[Any], int]]) -> None:

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, NotFoundError
 from ..port import Port
 from ._common import SIGNED, connect_persistent, emit, group, hex32, org_id, subparser
 from ._dispatch import Command, bind
@@ -90,8 +90,8 @@ def _show(args: argparse.Namespace) -> int:
         anchors = _anchors(args, port, document)
         if args.issuer is not None and not anchors:
             port.docs.anchor_of(document, args.issuer)  # raises the decoded DocumentNotAnchored
-    if not anchors:
-        raise InputError(f"0x{_digest(document).hex()} is anchored by no organisation")
+    if not anchors:  # as with --issuer (DocumentNotAnchored): exit 1
+        raise NotFoundError(f"0x{_digest(document).hex()} is anchored by no organisation")
     emit(args, {"anchors": [a.to_json() for a in anchors]}, "\n".join(_describe(a) for a in anchors))
     return 0
 

@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from ..clients.port_registry import party_code, party_codes
-from ..errors import InputError
+from ..errors import InputError, NotFoundError
 from ._common import ACTOR, COMMON, NETWORK, argument, connect_persistent, emit, group, org_id, subparser
 from ._dispatch import Call, Command, bind
 
@@ -34,8 +34,8 @@ def _show(args: argparse.Namespace) -> int:
             raise InputError("registry show needs an organisation id or --address")
         registry = port.registry
         org = args.org_id if args.org_id is not None else registry.org_of(args.address)
-        if org == 0:
-            raise InputError(f"{args.address} signs for no organisation")
+        if org == 0:  # like an unknown organisation id (UnknownOrganisation): exit 1, where bad syntax exits 2
+            raise NotFoundError(f"{args.address} signs for no organisation")
         record = registry.organisation(org)
         signers = registry.signers(org)
     text = "\n".join([
@@ -130,7 +130,7 @@ def register(sub: Any) -> None:
     a.add_argument("org_id", type=org_id)
     a.add_argument("signer")
     a = subparser(actions, "accept-signer", "the proposed address accepts to sign for the organisation (signed with "
-                  "that address's own key: PORTCHAIN_PRIVATE_KEY or a keystore)", "portchain registry accept-signer 3",
+                  "that address's own key: <NETWORK>_PRIVATE_KEY or a keystore)", "portchain registry accept-signer 3",
                   parents + [ACTOR])
     a.add_argument("org_id", type=org_id)
     a = subparser(actions, "remove-signer", "withdraw a signing address (signed by a signer of the same "

@@ -13,7 +13,7 @@ from eth_account.signers.local import LocalAccount
 from .._abi import ContractABI, DecodedEvent
 from .._artifacts import load_artifact
 from ..transactions import Receipt, TransactionLayer
-from ..types import HexLike, to_address, to_hash32
+from ..types import Bytes32, HexLike, to_address, to_hash32
 
 if TYPE_CHECKING:
     from .port_registry import RegistryClient
@@ -147,8 +147,9 @@ class ContractClient:
 
 
 def args_but_id(event: DecodedEvent) -> dict[str, Any]:
-    """An event's arguments without the ``id`` that every step of a record's history repeats."""
-    return {k: v for k, v in event.args.items() if k != "id"}
+    """An event's arguments without the ``id`` that every step of a record's history repeats; its 32-byte values
+    (bill and declaration ids, hashes) as :class:`~portchain.types.Bytes32`."""
+    return {k: Bytes32(v) if isinstance(v, bytes) and len(v) == 32 else v for k, v in event.args.items() if k != "id"}
 
 
 def address_or_none(address: str) -> str | None:
@@ -156,6 +157,6 @@ def address_or_none(address: str) -> str | None:
     return None if int(address, 16) == 0 else str(address)
 
 
-def declaration_id(value: HexLike) -> bytes:
+def declaration_id(value: HexLike) -> Bytes32:
     """A customs declaration id (32 bytes, as :meth:`~portchain.clients.customs.CustomsClient.lodge` returned it)."""
     return to_hash32(value, "declaration id")

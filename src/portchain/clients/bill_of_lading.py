@@ -30,6 +30,7 @@ from ..types import (
     AmendmentReason,
     BillKind,
     BillState,
+    Bytes32,
     HexLike,
     Milestone,
     document_hash_of,
@@ -54,7 +55,7 @@ class DraftedFrom(bytes):
     :meth:`BillOfLadingClient.resolve` (the CLI accepts a document file wherever it takes a bill)."""
 
 
-def bill_id(bill: BillRef) -> bytes:
+def bill_id(bill: BillRef) -> Bytes32:
     """The 32-byte id of a bill (what :meth:`BillOfLadingClient.draft` returned)."""
     if is_document(bill):
         raise InputError(
@@ -64,7 +65,7 @@ def bill_id(bill: BillRef) -> bytes:
     return to_hash32(bill, "bill id")
 
 
-def bill_id_for(document: Any, carrier: int) -> bytes:
+def bill_id_for(document: Any, carrier: int) -> Bytes32:
     """The id carrier organisation ``carrier`` gives the bill it drafts from ``document`` (or its hash); another
     carrier drafting from the same document gets another id.
 
@@ -79,7 +80,7 @@ def bill_id_for(document: Any, carrier: int) -> bytes:
 class BillStatus:
     """Everything the chain holds about one bill (``statusOf``)."""
 
-    id: bytes
+    id: Bytes32
     state: BillState
     kind: BillKind
     blank_endorsed: bool
@@ -93,7 +94,7 @@ class BillStatus:
     shipped_on_board_date: int
     arrived_date: int
     discharged_date: int
-    replaced_by: bytes | None
+    replaced_by: Bytes32 | None
     transfers: int = 0
 
     @property
@@ -175,7 +176,7 @@ class DraftTerms:
     """What a bill drafted from a document records: the document's hash, the kind and the parties' organisations
     (``consignee`` 0: a to-order bill made out to the order of the shipper)."""
 
-    document_hash: bytes
+    document_hash: Bytes32
     kind: BillKind
     carrier: int
     shipper: int
@@ -252,7 +253,7 @@ class BillOfLadingClient(ContractClient):
         kind: BillKind | str | int | None = None,
         shipper: int | None = None,
         consignee: int | None = None,
-    ) -> bytes:
+    ) -> Bytes32:
         """Draft a bill (carrier) from a DCSA eBL 3.0 transport document (a
         :class:`~portchain.documents.TransportDocument`, or its JSON as published); returns the bill id, which
         binds the document's canonical hash to the carrier's organisation.
@@ -276,7 +277,7 @@ class BillOfLadingClient(ContractClient):
         shipper: int,
         consignee: int = 0,
         sender: LocalAccount,
-    ) -> bytes:
+    ) -> Bytes32:
         """Draft a bill from a document hash alone: for a transport document validated and bound to its parties
         elsewhere. The SDK checks nothing about the document here (it has only its hash): ``kind`` and the parties
         are taken as given. Prefer :meth:`draft` with the document."""
@@ -291,7 +292,7 @@ class BillOfLadingClient(ContractClient):
             to_org_id(consignee, "consignee")
         receipt = self._send(sender, "draft", digest, parsed, to_org_id(shipper, "shipper"), consignee)
         (event,) = self.events(receipt, "BillDrafted")
-        return bytes(event.args["id"])
+        return Bytes32(event.args["id"])
 
     def parties_of(
         self,
@@ -331,7 +332,7 @@ class BillOfLadingClient(ContractClient):
         shipper_org = resolve("shipper", shipper, "not the shipper given")
         named = _order_party(doc) if document_kind == BillKind.TO_ORDER else "consignee"
         consignee_org = resolve(named, consignee, f"not the {named} given", required=document_kind != BillKind.TO_ORDER)
-        return DraftTerms(bytes(doc.hash()), document_kind, carrier, shipper_org, consignee_org)
+        return DraftTerms(Bytes32(doc.hash()), document_kind, carrier, shipper_org, consignee_org)
 
     def check_document(self, document: Any, bill: BillRef | BillStatus) -> list[str]:
         """Why ``document`` (a DCSA transport document or its JSON) is not the document of ``bill`` (its id or its
@@ -486,18 +487,18 @@ class BillOfLadingClient(ContractClient):
         carrier, shipper, consignee, holder, endorsee, previous_holder, draft_block, shipped, arrived, discharged = (
             int(v) for v in s[3:13]
         )
-        replaced = bytes(s[13])
+        replaced = Bytes32(s[13])
         return BillStatus(
             ident, BillState(s[0]), BillKind(s[1]), bool(s[2]), carrier, shipper, consignee, holder, endorsee,
             previous_holder, draft_block, shipped, arrived, discharged, replaced if any(replaced) else None, int(s[14]),
         )
 
-    def bills_drafted_from(self, document: Any) -> list[tuple[bytes, int]]:
+    def bills_drafted_from(self, document: Any) -> list[tuple[Bytes32, int]]:
         """Every (bill id, carrier) drafted from ``document`` (or its hash), from the indexed ``BillDrafted`` logs."""
         drafted = self.logs("BillDrafted", None, None, document_hash_of(document))
-        return [(bytes(e.args["id"]), int(e.args["carrier"])) for e in drafted]
+        return [(Bytes32(e.args["id"]), int(e.args["carrier"])) for e in drafted]
 
-    def resolve(self, bill: BillRef, *, allow_undrafted: bool = False) -> bytes:
+    def resolve(self, bill: BillRef, *, allow_undrafted: bool = False) -> Bytes32:
         """A bill id from an id, or from a :class:`DraftedFrom` document hash (the one bill drafted from it; an
         error names the carriers if several drafted it). ``allow_undrafted`` returns the hash itself when no bill
         was drafted from it (a paper bill's hash as an amendment's replacement)."""
@@ -508,7 +509,7 @@ class BillOfLadingClient(ContractClient):
             return found[0][0]
         if not found:
             if allow_undrafted:
-                return bytes(bill)
+                return Bytes32(bytes(bill))
             raise InputError(f"no bill was drafted from document 0x{bytes(bill).hex()}")
         carriers = ", ".join(str(carrier) for _, carrier in found)
         raise InputError(

@@ -11,7 +11,7 @@ from eth_utils.crypto import keccak
 
 from ..errors import InputError
 from ..transactions import Receipt
-from ..types import HexLike, container_number_problem, to_hash32, to_uint
+from ..types import Bytes32, HexLike, container_number_problem, to_hash32, to_uint
 from ._base import ContractClient, declaration_id
 from .bill_of_lading import bill_id
 
@@ -34,9 +34,9 @@ def container_bytes(container: str) -> bytes:
     return text.encode()
 
 
-def pickup_code_hash(container: str, code: bytes) -> bytes:
+def pickup_code_hash(container: str, code: bytes) -> Bytes32:
     """keccak256(container || code): what the gate stores for a pick-up code."""
-    return bytes(keccak(container_bytes(container) + code))
+    return Bytes32(keccak(container_bytes(container) + code))
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class PickupAuthorisation:
 
     container: str
     code: str
-    code_hash: bytes
+    code_hash: Bytes32
     receipt: Receipt
 
 

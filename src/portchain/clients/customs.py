@@ -24,11 +24,13 @@ from ..errors import InputError
 from ..transactions import Receipt
 from ..types import (
     BPS,
+    Bytes32,
     DeclarationKind,
     DeclarationStatus,
     HexLike,
     InspectionResult,
     Lane,
+    Role,
     document_hash_of,
     hs_code_problem,
     optional_text_hash,
@@ -90,7 +92,7 @@ def compute_duties(items: Sequence[Item], rates: Mapping[str, int], vat_bps: int
 class Declaration:
     """Everything the chain holds about one declaration."""
 
-    id: bytes
+    id: Bytes32
     status: DeclarationStatus
     kind: DeclarationKind
     lane: Lane
@@ -102,7 +104,7 @@ class Declaration:
     lodged_block: int
     duty: int
     vat: int
-    superseded_by: bytes | None
+    superseded_by: Bytes32 | None
     treasury: str | None = None
     token: str | None = None
 
@@ -154,21 +156,30 @@ class CustomsClient(NominatedTreasuries):
         ucr: str = "",
         bill: HexLike | None = None,
         sender: LocalAccount,
-    ) -> bytes:
-        """Lodge a declaration with the customs of ``country``; returns its id (which commits to the items)."""
+    ) -> Bytes32:
+        """Lodge a declaration with the customs of ``country``; returns its id (which commits to the items).
+        Refused before sending (:class:`~portchain.errors.InputError`) when ``country`` has no designated customs
+        authority: nobody could act on the declaration."""
         declared = _declared(document, items, ucr, bill)
-        receipt = self._send(sender, "lodge", DeclarationKind.parse(kind), to_country(country), *declared)
+        jurisdiction = to_country(country)
+        if self._registry().authority_of(jurisdiction.decode(), Role.CUSTOMS) == 0:
+            code = jurisdiction.decode()
+            raise InputError(
+                f"{code} has no customs authority: nobody could act on a declaration lodged there; the consortium "
+                f"admin designates one with `portchain registry designate <org-id> --country {code} --role customs`"
+            )
+        receipt = self._send(sender, "lodge", DeclarationKind.parse(kind), jurisdiction, *declared)
         (event,) = self.events(receipt, "DeclarationLodged")
-        return bytes(event.args["id"])
+        return Bytes32(event.args["id"])
 
     def amend(
         self, declaration: HexLike, document: Any, items: Sequence[Item], *, ucr: str = "", bill: HexLike | None = None,
         sender: LocalAccount,
-    ) -> bytes:
+    ) -> Bytes32:
         """Lodge the amended declaration customs asked for; returns the new id."""
         receipt = self._send(sender, "amend", declaration_id(declaration), *_declared(document, items, ucr, bill))
         (event,) = self.events(receipt, "DeclarationAmended")
-        return bytes(event.args["replacement"])
+        return Bytes32(event.args["replacement"])
 
     def amount_due(self, declaration: HexLike) -> int:
         """What paying the assessed declaration will cost (duty + VAT), read before sending anything."""
@@ -227,16 +238,16 @@ class CustomsClient(NominatedTreasuries):
     def declaration(self, declaration: HexLike) -> Declaration:
         ident = declaration_id(declaration)
         v = self._call("declarationOf", ident)
-        superseded = bytes(v[11])
+        superseded = Bytes32(v[11])
         return Declaration(
             ident, DeclarationStatus(v[0]), DeclarationKind(v[1]), Lane(v[2]), InspectionResult(v[3]), int(v[4]),
             bytes(v[5]).decode(), int(v[6]), int(v[7]), int(v[8]), int(v[9]), int(v[10]),
             superseded if any(superseded) else None, address_or_none(v[12]), address_or_none(v[13]),
         )
 
-    def declaration_of_bill(self, bill: HexLike, kind: DeclarationKind | str, declarant: int) -> bytes | None:
+    def declaration_of_bill(self, bill: HexLike, kind: DeclarationKind | str, declarant: int) -> Bytes32 | None:
         """The declaration of ``kind`` that organisation ``declarant`` linked to ``bill``, if any."""
-        found = bytes(self._call(
+        found = Bytes32(self._call(
             "declarationOfBill", bill_id(bill), DeclarationKind.parse(kind), to_uint(declarant, 32, "declarant")
         ))
         return found if any(found) else None

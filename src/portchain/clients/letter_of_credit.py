@@ -21,6 +21,7 @@ from ..transactions import Receipt
 from ..types import (
     BPS,
     AmendmentChange,
+    Bytes32,
     CreditState,
     Discrepancy,
     DocType,
@@ -154,7 +155,7 @@ class Credit:
     presentations: int
     amendments: int
     amendment_pending: bool
-    terms_hash: bytes
+    terms_hash: Bytes32
     application_block: int
     amendment_increase: int = 0
     amendment_funded: bool = False
@@ -183,7 +184,7 @@ class Presentation:
     examination_deadline: int
     amount: int
     payee: str
-    bill: bytes
+    bill: Bytes32
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -312,10 +313,10 @@ class LetterOfCreditClient(ContractClient):
     def decline_amendment_confirmation(self, credit: int, *, sender: LocalAccount) -> Receipt:
         return self._send(sender, "declineAmendmentConfirmation", _credit_id(credit))
 
-    def pending_amendment(self, credit: int) -> tuple[int, int, int, int, bytes, int]:
+    def pending_amendment(self, credit: int) -> tuple[int, int, int, int, Bytes32, int]:
         """(changes, amount, expiry, latest shipment, terms hash, number); changes 0 when none is pending."""
         (changes, amount, expiry, latest, terms), number = self._call("pendingAmendmentOf", _credit_id(credit))
-        return int(changes), int(amount), int(expiry), int(latest), bytes(terms), int(number)
+        return int(changes), int(amount), int(expiry), int(latest), Bytes32(terms), int(number)
 
     # -- presentation and examination ---------------------------------------------------------------------------
 
@@ -424,7 +425,8 @@ class LetterOfCreditClient(ContractClient):
     def credit(self, credit: int) -> Credit:
         """Everything about the credit in one call (raises ``errors.UnknownCredit``)."""
         values = self._call("creditOf", _credit_id(credit))
-        return Credit(credit, CreditState(values[0]), *values[1:])
+        fields: list[Any] = [Bytes32(v) if isinstance(v, bytes) and len(v) == 32 else v for v in values[1:]]
+        return Credit(credit, CreditState(values[0]), *fields)  # the terms hash as Bytes32
 
     def presentation(self, credit: int, number: int) -> Presentation:
         state, discrepancies, presented_at, deadline, amount, payee, bill = self._call(
@@ -432,7 +434,7 @@ class LetterOfCreditClient(ContractClient):
         )
         return Presentation(
             credit, number, PresentationState(state), Discrepancy(discrepancies), presented_at, deadline, amount,
-            payee, bytes(bill),
+            payee, Bytes32(bill),
         )
 
     def examination_deadline(self, bank: int, timestamp: int) -> int:

@@ -21,6 +21,7 @@ from eth_account.signers.local import LocalAccount
 from ..errors import InputError
 from ..transactions import Receipt
 from ..types import (
+    Bytes32,
     HexLike,
     OrgStatus,
     PartyCode,
@@ -40,7 +41,7 @@ from ._base import ContractClient
 __all__ = ["Onboarded", "Organisation", "RegistryClient", "party_code", "party_codes", "text_hash"]
 
 
-def _named(text: str, what: str) -> bytes:
+def _named(text: str, what: str) -> Bytes32:
     """:func:`~portchain.types.text_hash` of a name or id that must not be blank."""
     if not text or not text.strip():
         raise InputError(f"{what} must not be empty")
@@ -91,7 +92,7 @@ def party_codes(values: Iterable[PartyCode | str]) -> tuple[PartyCode, ...]:
     return codes
 
 
-def _code_hash(code: PartyCode | HexLike) -> bytes:
+def _code_hash(code: PartyCode | HexLike) -> Bytes32:
     """The registry's key of a party code: its :meth:`~portchain.types.PartyCode.hash`, or a hash given as such."""
     return code.hash() if isinstance(code, PartyCode) else to_hash32(code, "party code hash")
 
@@ -101,8 +102,8 @@ class Organisation:
     """One organisation as the registry holds it."""
 
     org_id: int
-    name_hash: bytes
-    registration_id_hash: bytes
+    name_hash: Bytes32
+    registration_id_hash: Bytes32
     country: str
     roles: tuple[Role, ...]
     status: OrgStatus
@@ -240,7 +241,7 @@ class RegistryClient(ContractClient):
             "organisation", _org(org_id)
         )
         return Organisation(
-            org_id, name_hash, reg_hash, country.decode(), tuple(roles_from_mask(roles)),
+            org_id, Bytes32(name_hash), Bytes32(reg_hash), country.decode(), tuple(roles_from_mask(roles)),
             OrgStatus(status), onboarded_at, signer_count,
         )
 

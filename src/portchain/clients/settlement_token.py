@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from eth_account.signers.local import LocalAccount
 
-from ..errors import ContractError, InputError
+from ..errors import ContractError, InputError, token_units
 from ..transactions import Receipt
 from ..types import to_address, to_uint
 from ._base import ContractClient
@@ -39,8 +39,7 @@ def to_units(amount: str | int | Decimal, decimals: int) -> int:
 
 def from_units(units: int, decimals: int) -> str:
     """The decimal string of an amount in the token's smallest unit."""
-    text = f"{Decimal(units).scaleb(-decimals):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return token_units(units, decimals)
 
 
 @dataclass(frozen=True)

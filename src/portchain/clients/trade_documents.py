@@ -17,7 +17,7 @@ from eth_account.signers.local import LocalAccount
 
 from ..errors import InputError
 from ..transactions import Receipt
-from ..types import DocType, HexLike, document_hash_of, org_scoped_id, to_hash32
+from ..types import Bytes32, DocType, HexLike, document_hash_of, org_scoped_id, to_hash32
 from ._base import ContractClient
 
 
@@ -25,7 +25,7 @@ from ._base import ContractClient
 class Anchor:
     """Who anchored a document, as what, and when."""
 
-    document_hash: bytes
+    document_hash: Bytes32
     doc_type: DocType
     issuer: int
     anchored_at: int
@@ -39,7 +39,7 @@ class Anchor:
         }
 
 
-def anchor_id(document: Any, issuer: int) -> bytes:
+def anchor_id(document: Any, issuer: int) -> Bytes32:
     """The id of organisation ``issuer``'s anchor of ``document`` (a document object or its hash).
 
     >>> anchor_id(bytes(31) + b"\\x01", 3).hex()[:16]
