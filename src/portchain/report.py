@@ -79,6 +79,7 @@ class TimelineEntry:
     state: str  # short state after the step, e.g. "bill ISSUED, holder exporter"
     note: str = ""  # e.g. "refused as expected: PresentationTooLate"
     block_time: int = 0  # chain time (unix seconds) after the step
+    block: int = 0  # the block its transaction was mined in (0: no transaction)
 
     @property
     def refused(self) -> bool:
@@ -123,6 +124,12 @@ class ScenarioRun:
     def transactions(self) -> int:
         """How many steps sent a transaction."""
         return sum(1 for entry in self.timeline if entry.tx_hash)
+
+    @property
+    def blocks(self) -> int:
+        """How many blocks the steps' transactions were mined in (one per transaction when each is sent after the
+        one before is mined; fewer when independent steps share a block)."""
+        return len({entry.block for entry in self.timeline if entry.tx_hash and entry.block})
 
 
 @dataclass(frozen=True)
@@ -297,6 +304,7 @@ def write_markdown(run: ScenarioRun, path: Path, png_name: str | None) -> Path:
         ("chain id", run.chain_id),
         ("steps", len(entries)),
         ("transactions", run.transactions),
+        ("blocks", run.blocks),
         ("refused as expected", sum(1 for e in entries if e.refused)),
         ("total gas", f"{run.total_gas:,}"),
         ("gas per transaction", f"{per_tx:,}"),

@@ -544,6 +544,7 @@ class ScenarioResult:
     transactions: int = 0
     gas: int = 0
     seconds: float = 0.0  # the steps' own time
+    blocks: int = 0  # the blocks the steps' transactions were mined in
     setup_transactions: int = 0
     setup_gas: int = 0
     setup_seconds: float = 0.0
@@ -565,6 +566,8 @@ class _Counter:
 
     def __init__(self, layer: Any) -> None:
         self.layer, self.count, self.gas = layer, 0, 0
+        self.blocks: set[int] = set()
+        self.taken_blocks = 0
         self.started = time.perf_counter()
         send = layer.send
 
@@ -572,15 +575,18 @@ class _Counter:
             receipt = send(*args, **kwargs)
             self.count += 1
             self.gas += receipt.gas_used
+            self.blocks.add(receipt.block_number)
             return receipt
 
         layer.send = counting_send
 
     def take(self) -> tuple[int, int, float]:
-        """(transactions, gas, seconds) since the last take, and start again."""
+        """(transactions, gas, seconds) since the last take, and start again (:attr:`taken_blocks`: the number of
+        blocks those transactions were mined in)."""
         now = time.perf_counter()
         taken = self.count, self.gas, now - self.started
-        self.count, self.gas, self.started = 0, 0, now
+        self.taken_blocks = len(self.blocks)
+        self.count, self.gas, self.started, self.blocks = 0, 0, now, set()
         return taken
 
     def detach(self) -> None:
@@ -875,6 +881,7 @@ class _Runner:
             index=step.index, actor=step.actor, role=party.role.name if party else step.actor.upper(),
             action=step.action, tx_hash=receipt.tx_hash if receipt else None, gas=receipt.gas_used if receipt else 0,
             state=self._state_after(step), note=note, block_time=self.port.layer.block_timestamp(),
+            block=receipt.block_number if receipt else 0,
         )
         self.timeline.append(entry)
         self.log(entry)
@@ -1050,5 +1057,6 @@ def run_scenario(
         counter.detach()
     result = runner.result(time.perf_counter() - started, refusals)
     result.transactions, result.gas, result.seconds = steps
+    result.blocks = counter.taken_blocks
     result.setup_transactions, result.setup_gas, result.setup_seconds = setup
     return result

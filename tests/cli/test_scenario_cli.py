@@ -44,6 +44,9 @@ def test_repeat_prints_trades_per_second(capsys) -> None:  # type: ignore[no-unt
     assert summary["onboarding"]["transactions"] == 12 and summary["onboarding"]["gas"] > 0
     assert summary["wallSeconds"] >= summary["seconds"] + summary["onboarding"]["seconds"] > 0
     assert "3/3" in err  # the progress bar
+    # each trade's own seconds and blocks (one block per transaction: each is sent after the one before is mined)
+    assert [(trade["transactions"], trade["blocks"]) for trade in summary["perTrade"]] == [(5, 5)] * 3
+    assert all(trade["seconds"] > 0 for trade in summary["perTrade"]) and summary["blocks"] == 15
 
 
 def test_bad_file_exits_2_naming_file_and_step(capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

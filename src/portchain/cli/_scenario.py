@@ -59,8 +59,11 @@ def _repeat(args: argparse.Namespace, scenario: Any, port: Any) -> None:
     started = time.perf_counter()
     trade = [0, 0, 0.0]  # transactions, gas, seconds
     onboarding = [0, 0, 0.0]
+    per_trade: list[dict[str, Any]] = []
     for done in range(1, args.repeat + 1):
         result = run_scenario(scenario, port, timeline=False)
+        per_trade.append({"seconds": round(result.seconds, 4), "blocks": result.blocks,
+                          "transactions": result.transactions})
         for totals, counts in ((trade, (result.transactions, result.gas, result.seconds)),
                                (onboarding, (result.setup_transactions, result.setup_gas, result.setup_seconds))):
             for index, value in enumerate(counts):
@@ -75,10 +78,13 @@ def _repeat(args: argparse.Namespace, scenario: Any, port: Any) -> None:
         "onboarding": {"transactions": int(onboarding[0]), "gas": int(onboarding[1]),
                        "seconds": round(onboarding[2], 3)},
         "wallSeconds": round(wall, 3),
+        "blocks": sum(row["blocks"] for row in per_trade),
+        "perTrade": per_trade,
     }
     emit(args, summary,
          f"{args.repeat} trades of {scenario.name} in {seconds:.1f} s: {args.repeat / seconds:.2f} trades/s "
-         f"({transactions} transactions, {transactions / seconds:.0f} tx/s, {gas:,} gas); onboarding before them, "
+         f"({transactions} transactions in {summary['blocks']} blocks, {transactions / seconds:.0f} tx/s, "
+         f"{gas:,} gas); onboarding before them, "
          f"not counted: {int(onboarding[0])} transactions, {int(onboarding[1]):,} gas, {onboarding[2]:.1f} s; "
          f"wall time {wall:.1f} s")
 
@@ -100,9 +106,10 @@ def _single(args: argparse.Namespace, scenario: Any, port: Any) -> int:
             "scenario": scenario.name, "network": run.network, "steps": len(run.timeline),
             "transactions": run.transactions, "totalGas": run.total_gas, "refusals": result.refusals,
             "onboarding": {"transactions": result.setup_transactions, "gas": result.setup_gas},
-            "seconds": round(run.wall_seconds, 3), **paths,
+            "seconds": round(run.wall_seconds, 3), "tradeSeconds": round(result.seconds, 4), "blocks": result.blocks,
+            **paths,
             "timeline": [{"step": e.index, "actor": e.actor, "action": e.action, "txHash": e.tx_hash, "gas": e.gas,
-                          "state": e.state, "note": e.note} for e in run.timeline],
+                          "block": e.block or None, "state": e.state, "note": e.note} for e in run.timeline],
         }, indent=2))
     else:
         print(f"{scenario.title}\n")
