@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Generic, TypeVar, overload
@@ -29,7 +30,7 @@ from .config import Network, deployer_account, get_network, project_dir
 from .deploy import DeployResult, Log, deploy_suite, load_records, pending_note
 from .errors import ConfigurationError, DeploymentError, PortchainError
 from .node import AnvilNode, set_balance
-from .transactions import TransactionLayer
+from .transactions import Batch, TransactionLayer
 
 
 def default_deployments_dir() -> Path:
@@ -179,6 +180,13 @@ class Port:
         if self._records is None:
             self._records = load_records(self.deployments_dir, self.network.name)
         return self._records.get(name)
+
+    def batch(self) -> AbstractContextManager[Batch]:
+        """``with port.batch() as b:`` queues the transactions the clients send inside the block (and ``b.send(...)``);
+        leaving it estimates, signs and sends them together (JSON-RPC batches) and waits for every receipt. A client
+        call inside returns a :class:`~portchain.transactions.PendingReceipt`: reading it waits for that
+        transaction. See :meth:`portchain.transactions.TransactionLayer.batch`."""
+        return self.layer.batch()
 
     # -- local-chain helpers -----------------------------------------------------------------------------------
 

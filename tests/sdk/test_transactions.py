@@ -67,3 +67,16 @@ def test_node_refusal_is_a_transaction_error(port, parties) -> None:  # type: ig
     fn = port.registry.abi.function("isActing")
     with pytest.raises(TransactionError, match="node refused|insufficient|funds"):
         port.layer.send(pauper, port.registry.address, fn.encode([pauper.address, 0]), gas=100_000)
+
+
+def test_send_first_sends_what_the_pipelined_engine_signed(port, admin, parties) -> None:  # type: ignore[no-untyped-def]
+    layer = TransactionLayer(port.layer.rpc_url)
+    registry = type(port.registry)(layer, port.registry.address)
+    fn = registry.abi.function("addSigner")
+    bank = parties[Role.BANK]
+    queued = layer.submit(bank.account, registry.address, fn.encode([bank.org_id, Account.create().address]))
+    assert not queued.done()  # signed, waiting for a JSON-RPC batch to fill
+    receipt = layer.send(bank.account, registry.address, fn.encode([bank.org_id, Account.create().address]))
+    assert queued.result().block_number < receipt.block_number  # its nonce came first, so it was sent first
+    sent = layer.request("eth_getTransactionByHash", [receipt.tx_hash])
+    assert queued.nonce is not None and int(sent["nonce"], 16) == queued.nonce + 1

@@ -25,7 +25,7 @@ from ..errors import (
     NotFoundError,
     PortchainError,
 )
-from . import _bol, _core, _customs, _doc, _lc, _registry, _scenario, _token
+from . import _bench, _bol, _core, _customs, _doc, _lc, _registry, _scenario, _token
 from ._common import Parser, UsageError, json_default
 
 EXAMPLES = """examples:
@@ -44,6 +44,7 @@ EXAMPLES = """examples:
   portchain gate verify MSKU9070323 0x8c...41 --as port-operator
   portchain scenario run scripts/scenarios/flagship.yaml --repeat 20
   portchain gas --json
+  portchain bench --json
   portchain demo
 """
 
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     _token.register(sub)
     _customs.register(sub)
     _scenario.register(sub)
+    _bench.register(sub)
     return parser
 
 

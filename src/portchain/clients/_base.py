@@ -12,7 +12,7 @@ from eth_account.signers.local import LocalAccount
 
 from .._abi import ContractABI, DecodedEvent
 from .._artifacts import load_artifact
-from ..transactions import Receipt, TransactionLayer
+from ..transactions import PendingReceipt, Receipt, TransactionLayer
 from ..types import Bytes32, HexLike, to_address, to_hash32
 
 if TYPE_CHECKING:
@@ -98,7 +98,14 @@ class ContractClient:
         return self._registry_client
 
     def _send(self, sender: LocalAccount, function: str, *args: Any, gas: int | None = None) -> Receipt:
-        return self.layer.send(sender, self.address, self.abi.function(function).encode(args), gas=gas)
+        """Send ``function(*args)`` and return its receipt; inside ``with port.batch()`` (a batch open on this
+        client's layer) queue it instead and return a :class:`~portchain.transactions.PendingReceipt`, whose fields
+        wait for the transaction when first read."""
+        data = self.abi.function(function).encode(args)
+        batch = self.layer.open_batch()
+        if batch is not None:
+            return PendingReceipt(batch.send(sender, self.address, data, gas=gas))
+        return self.layer.send(sender, self.address, data, gas=gas)
 
     def _send_paying(
         self, sender: LocalAccount, function: str, *args: Any, permit: SignedPermit | None = None
