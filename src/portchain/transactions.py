@@ -26,7 +26,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from eth_account.signers.local import LocalAccount
 from eth_account.types import TransactionDictType
@@ -39,6 +40,9 @@ from web3.types import RPCEndpoint
 
 from ._revert import decode_revert
 from .errors import ChainConnectionError, ContractError, PortchainError, TransactionError
+
+if TYPE_CHECKING:
+    from .journal import Reconciled, TransactionJournal
 
 GAS_MARGIN = 1.2
 FEE_TTL_SECONDS = 12.0
@@ -264,6 +268,7 @@ class TransactionLayer:
         self.poll_interval = poll_interval if poll_interval is not None else (0.02 if local else 1.0)
         self._ids = itertools.count(1)
         self._nonces: dict[str, int] = {}
+        self.journal: TransactionJournal | None = None  # see use_journal
         self._fees: tuple[float, int, int] | None = None
         self._chain_id: int | None = None
         self.last_receipt: Receipt | None = None
@@ -386,11 +391,15 @@ class TransactionLayer:
             gas = int(int(response["result"], 16) * GAS_MARGIN)
         unsigned = self._unsigned(to, data, value, gas)
         for attempt in (1, 2):
-            unsigned["nonce"] = self._next_nonce(sender.address)
+            nonce = self._next_nonce(sender.address)
+            unsigned["nonce"] = nonce
             signed = sender.sign_transaction(unsigned)
-            response = self.raw_request("eth_sendRawTransaction", ["0x" + signed.raw_transaction.hex()])
+            raw = "0x" + signed.raw_transaction.hex()
+            self._journal(signed.hash, sender.address, nonce, raw, to, data)
+            response = self.raw_request("eth_sendRawTransaction", [raw])
             if "error" not in response:
                 break
+            self._journal_mark("0x" + bytes(signed.hash).hex(), "refused")
             self._nonces.pop(sender.address, None)  # resync from the chain on the next send
             message = str(response["error"].get("message", response["error"]))
             if "nonce" in message.lower() and attempt == 1:
@@ -400,10 +409,34 @@ class TransactionLayer:
             raise TransactionError(f"the node refused the transaction: {message}")
         tx_hash = response["result"]
         receipt = self._wait(tx_hash)
-        if int(receipt["status"], 16) != 1:
+        mined = int(receipt["status"], 16) == 1
+        self._journal_mark(tx_hash, "mined" if mined else "reverted", int(receipt["blockNumber"], 16))
+        if not mined:
             raise self._mined_revert(tx, receipt)
         self.last_receipt = Receipt.of(receipt)
         return self.last_receipt
+
+    # -- the journal -------------------------------------------------------------------------------------------
+
+    def use_journal(self, path: str | Path) -> Reconciled:
+        """Journal every transaction this layer signs in the SQLite file ``path`` (written before it is sent), after
+        settling what an earlier run left open there (:func:`portchain.journal.reconcile`): mined ones recorded,
+        dropped ones re-sent as the same signed bytes, never twice."""
+        from .journal import TransactionJournal, reconcile
+
+        journal = TransactionJournal(path, self.chain_id)
+        found = reconcile(self, journal)
+        self.journal = journal
+        return found
+
+    def _journal(self, tx_hash: bytes, sender: str, nonce: int, raw: str, to: str | None, data: bytes) -> None:
+        if self.journal is not None:
+            intent = f"{to or 'create'}:{data[:4].hex()}"
+            self.journal.record("0x" + bytes(tx_hash).hex(), sender, nonce, raw, intent)
+
+    def _journal_mark(self, tx_hash: str, status: str, block: int | None = None) -> None:
+        if self.journal is not None:
+            self.journal.mark(tx_hash, status, block)
 
     def _unsigned(self, to: str | None, data: bytes, value: int, gas: int) -> TransactionDictType:
         max_fee, tip = self._fees_now()
@@ -540,6 +573,7 @@ class TransactionLayer:
         raw = sign_type2(pending.sender, unsigned)
         pending.tx_hash = "0x" + keccak(raw).hex()
         pending._raw = "0x" + raw.hex()
+        self._journal(keccak(raw), pending.sender.address, pending.nonce, pending._raw, pending.to, pending.data)
 
     def _send_chunk(self, chunk: list[PendingTransaction]) -> None:
         if not self._inflight:  # receipts are collected from the blocks after this one
@@ -552,6 +586,7 @@ class TransactionLayer:
                 self._inflight[pending.tx_hash] = pending
                 continue
             message = str(answer["error"].get("message", answer["error"]))
+            self._journal_mark(str(pending.tx_hash), "refused")
             if "nonce" in message.lower() and not pending._resigned:
                 stale.append(pending)  # another client used this key: resign with the chain's nonce, once
             else:
@@ -622,7 +657,9 @@ class TransactionLayer:
         return [r for r in found if int(r["blockNumber"], 16) <= last]
 
     def _settle(self, pending: PendingTransaction, raw: dict[str, Any]) -> None:
-        if int(raw["status"], 16) == 1:
+        mined = int(raw["status"], 16) == 1
+        self._journal_mark(str(raw["transactionHash"]), "mined" if mined else "reverted", int(raw["blockNumber"], 16))
+        if mined:
             pending._receipt = self.last_receipt = Receipt.of(raw)
         else:
             pending._fail(self._mined_revert(pending.call_object(), raw))
