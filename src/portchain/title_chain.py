@@ -43,7 +43,6 @@ from eth_account.messages import encode_typed_data
 from eth_account.typed_transactions.typed_transaction import TypedTransaction
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
-from web3.types import RPCEndpoint
 
 from ._abi import DecodedEvent, Function
 from ._files import atomic_write
@@ -276,13 +275,10 @@ class _Batch:
         keys = list(self._calls)
         if not keys:
             return {}
-        requests = [(RPCEndpoint(self._calls[k][0]), self._calls[k][1]) for k in keys]
-        send_batch = getattr(self.layer.w3.provider, "make_batch_request", None)
+        requests = [(self._calls[k][0], self._calls[k][1]) for k in keys]
         try:
-            responses: Any = send_batch(requests) if send_batch is not None else None
-        except (OSError, ValueError, NotImplementedError):
-            responses = None
-        if not isinstance(responses, list) or len(responses) != len(keys):
+            responses = self.layer.batch_request(requests)
+        except (TransactionError, NotImplementedError):  # a node that refuses batches: one by one
             responses = [self.layer.raw_request(method, params) for method, params in requests]
         results: dict[Hashable, Any] = {}
         for key, response in zip(keys, responses, strict=True):

@@ -202,3 +202,14 @@ def test_a_bill_of_another_carrier_or_other_terms_does_not_verify_against_the_do
     ]
     assert port.bol.check_document(document.with_changes({"transportDocumentReference": "X"}), good)[0].startswith(
         "transportDocument: its hash 0x")
+
+
+def test_the_parties_of_a_document_are_read_in_one_registry_call(port, parties, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    carrier = parties[Role.CARRIER]
+    document = sample_transport_document({"documentParties.consignee": sample_consignee_party()})
+    port.bol.parties_of(document, carrier=carrier.org_id)  # the registry client is made on first use
+    calls: list[bytes] = []
+    call = port.layer.call
+    monkeypatch.setattr(port.layer, "call", lambda to, data, **kw: calls.append(data[:4]) or call(to, data, **kw))
+    terms = port.bol.parties_of(document, carrier=carrier.org_id)
+    assert terms.consignee == parties[Role.CONSIGNEE].org_id and len(calls) == 1

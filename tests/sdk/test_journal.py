@@ -49,6 +49,15 @@ def _crash_on(layer: TransactionLayer, method: str, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(layer, "raw_request", crashing)
 
 
+def _crash_waiting(layer: TransactionLayer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The client dies after sending, while it waits for the receipt (the exception names the transaction)."""
+
+    def crash(tx_hash: str, timeout: float = 300.0) -> Any:
+        raise Crash(tx_hash)
+
+    monkeypatch.setattr(layer, "_wait", crash)
+
+
 def test_every_send_is_journalled_before_it_is_sent_and_settled_after(port, tmp_path) -> None:  # type: ignore[no-untyped-def]
     sender, recipient = _funded(port), Account.create().address
     layer = _fresh_layer(port, tmp_path / "journal.sqlite")
@@ -83,7 +92,7 @@ def test_a_crash_after_sending_records_the_mined_transaction_without_resending( 
     sender, recipient = _funded(port), Account.create().address
     path = tmp_path / "journal.sqlite"
     crashed = _fresh_layer(port, path)
-    monkeypatch.setattr(crashed, "_wait", lambda tx_hash, timeout=300.0: (_ for _ in ()).throw(Crash(tx_hash)))
+    _crash_waiting(crashed, monkeypatch)
     with pytest.raises(Crash):
         crashed.send(sender, recipient, b"", value=3)
     found = TransactionLayer(port.layer.rpc_url).use_journal(path)
@@ -97,7 +106,7 @@ def test_a_dropped_transaction_is_resent_with_its_nonce(port, tmp_path, monkeypa
     crashed = _fresh_layer(port, path)
     port.layer.request("evm_setAutomine", [False])
     try:
-        monkeypatch.setattr(crashed, "_wait", lambda tx_hash, timeout=300.0: (_ for _ in ()).throw(Crash(tx_hash)))
+        _crash_waiting(crashed, monkeypatch)
         with pytest.raises(Crash) as crash:
             crashed.send(sender, recipient, b"", value=11)
         tx_hash = str(crash.value)

@@ -33,6 +33,7 @@ from ..types import (
     Bytes32,
     HexLike,
     Milestone,
+    PartyCode,
     document_hash_of,
     is_document,
     org_scoped_id,
@@ -206,10 +207,20 @@ def _order_party(document: TransportDocument) -> str:
 
 
 class _PartyResolver:
-    """Finds a document party's organisation by the codes it carries (one registry read per code)."""
+    """Finds a document party's organisation by the codes it carries: the codes of every party the bill binds are
+    read from the registry in one call, on first use."""
+
+    ROLES = ("issuingParty", "shipper", "consignee", "endorsee")
 
     def __init__(self, registry: RegistryClient, document: TransportDocument) -> None:
         self.registry, self.document = registry, document
+        self._holders: dict[PartyCode, int] | None = None
+
+    def holders(self) -> dict[PartyCode, int]:
+        if self._holders is None:
+            codes = [code for role in self.ROLES for code in self.document.party_codes(role)]
+            self._holders = self.registry.org_of_party_codes(codes) if codes else {}
+        return self._holders
 
     def __call__(
         self, role: str, given: int | None, why: str, *, required: bool = True, registered: bool = False
@@ -225,8 +236,8 @@ class _PartyResolver:
                 raise UnregisteredDocumentPartyError(role, path, ())
             return 0
         codes = self.document.party_codes(role)
-        found = self.registry.org_of_party_codes(codes) if codes else {}
-        orgs = tuple(sorted({org for org in found.values() if org}))
+        holders = self.holders()
+        orgs = tuple(sorted({holders[code] for code in codes if holders.get(code)}))
         if len(orgs) > 1:
             raise DocumentPartyMismatchError(role, path, orgs, orgs[0], "more than one organisation")
         if orgs and given and orgs[0] != given:
